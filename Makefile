@@ -1,0 +1,60 @@
+# The few commands a newcomer needs. Everything runs inside ./.venv, made on first use from
+# the committed lock files, so every machine gets the same versions.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format check migrations messages lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	touch $@
+
+install: $(BIN)/.installed  ## Create .venv and install the locked dependencies
+
+run: install  ## Serve the portal with the Malmö 2018 data and demo accounts on SQLite
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_malmo_2018
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install  ## Run the whole test suite (DATABASE_URL=postgres://… to use PostgreSQL)
+	$(BIN)/python -m pytest
+
+lint: install  ## Check code style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install  ## Fix code style with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install  ## Django's system checks and a check for missing migrations
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+migrations: install  ## Make migrations for model changes (review and name them!)
+	$(BIN)/python manage.py makemigrations
+
+messages: install  ## Update the message catalogues and compile them (needs gettext)
+	$(BIN)/python manage.py makemessages --locale sv --locale en --no-obsolete --add-location file
+	$(BIN)/python manage.py compilemessages --ignore .venv
+
+lock:  ## Re-pin the dependencies in requirements/ after changing pyproject.toml
+	$(PYTHON) -m venv /tmp/malmo-portal-lock
+	/tmp/malmo-portal-lock/bin/python -m pip install --quiet pip-tools
+	cd requirements && for extra in prod dev; do \
+	  /tmp/malmo-portal-lock/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	    --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
+	    $$( [ $$extra = dev ] && echo --extra dev ) -o $$extra.txt ../pyproject.toml; done
+
+clean:  ## Remove the virtual environment, the SQLite database and caches
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,632 @@
+"""
+The WHO/WHAT/WHEN of the portal: the city's organisations and their members, the assignments
+(uppdrag) the council gives them, the reporting periods, and the reports with their review
+workflow, immutable submitted versions and event log.
+
+State changes go through ``assignments.services``; the models hold data, invariants (as
+database constraints) and read-only query helpers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
+
+
+class User(AbstractUser):
+    """A person who signs in: a reporter of an organisation, a reviewer, or an administrator."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.has_perm("assignments.review_report")
+
+
+class OrganisationKind(models.TextChoices):
+    KOMMUNSTYRELSE = "kommunstyrelse", _("City executive board")
+    NAMND = "namnd", _("Committee")
+    BOLAG = "bolag", _("Company")
+    KOMMUNALFORBUND = "kommunalforbund", _("Municipal association")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date) -> OrganisationQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def active_during(self, year: int) -> OrganisationQuerySet:
+        """Organisations that existed at some point of ``year``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+        )
+
+    def for_user(self, user) -> OrganisationQuerySet:
+        """The organisations ``user`` is a member of."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Organisation(models.Model):
+    """A committee (nämnd), company (bolag), the city executive board or an association."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+        help_text=_("E.g. the parent company of a subsidiary."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("The organisation's functional mailbox.")
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="organisation_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+
+class MembershipRole(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    READER = "reader", _("Reader")
+
+
+class Membership(models.Model):
+    """A user's place in an organisation: reporters write and submit, readers only read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.REPORTER
+    )
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> AssignmentQuerySet:
+        return self.filter(responsibilities__organisation=organisation)
+
+
+class Assignment(models.Model):
+    """An assignment (uppdrag) the council gives one or more organisations in a budget."""
+
+    budget = models.ForeignKey(
+        Budget, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("budget")
+    )
+    council_goal = models.ForeignKey(
+        CouncilGoal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("council goal"),
+    )
+    code = models.CharField(
+        _("code"), max_length=30, help_text=_("A short reference, unique within the budget.")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    text = models.TextField(_("full text"), help_text=_("The assignment word for word."))
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="Responsibility",
+        related_name="assignments",
+        verbose_name=_("responsible organisations"),
+    )
+    global_goals = models.ManyToManyField(
+        GlobalGoal, blank=True, related_name="assignments", verbose_name=_("global goals")
+    )
+    global_targets = models.ManyToManyField(
+        GlobalTarget, blank=True, related_name="assignments", verbose_name=_("global targets")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["budget", "code"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "code"], name="assignment_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class Responsibility(models.Model):
+    """An organisation's part in an assignment: it leads it, or takes part in it."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name=_("assignment"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=ResponsibilityRole.choices,
+        default=ResponsibilityRole.LEAD,
+    )
+
+    class Meta:
+        ordering = ["assignment", "role", "organisation__name"]
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "organisation"], name="responsibility_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ResponsibilityRole.values), name="responsibility_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()}) – {self.assignment.code}"
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self, today: datetime.date | None = None) -> ReportingPeriodQuerySet:
+        """Periods that have opened and are not closed: reports can be written and submitted."""
+        today = today or timezone.localdate()
+        return self.filter(opens_on__lte=today, closed=False)
+
+
+class ReportingPeriod(models.Model):
+    """A reporting round of a budget year, such as "Tertial 1" or "Årsanalys"."""
+
+    budget = models.ForeignKey(
+        Budget, on_delete=models.PROTECT, related_name="periods", verbose_name=_("budget")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    opens_on = models.DateField(_("opens"))
+    deadline = models.DateField(_("deadline"))
+    closed = models.BooleanField(
+        _("closed"), default=False, help_text=_("A closed period accepts no new submissions.")
+    )
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["budget", "deadline"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "name"], name="period_unique_name"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("opens_on")), name="period_deadline_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.budget.year}"
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        return not self.closed and self.opens_on <= (today or timezone.localdate())
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class Progress(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    COMPLETED = "completed", _("Completed")
+
+
+SUMMARY_MAX_LENGTH = 600
+
+
+class ReportContent(models.Model):
+    """The fields a reporter writes; shared by the working report and its frozen versions."""
+
+    progress = models.CharField(
+        _("progress"), max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Optional, 0–100."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text=_("A short summary of the progress, at most %(max)d characters.")
+        % {"max": SUMMARY_MAX_LENGTH},
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    global_goals_integration = models.TextField(
+        _("integration of the global goals"),
+        blank=True,
+        help_text=_(
+            "How the organisation integrates the global goals in its work, with concrete "
+            "examples, together with other committees and external actors."
+        ),
+    )
+    next_steps = models.TextField(_("next steps"), blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
+
+    CONTENT_FIELDS = (
+        "progress",
+        "percent_complete",
+        "summary",
+        "narrative",
+        "global_goals_integration",
+        "next_steps",
+        "obstacles",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReportQuerySet:
+        """Reports ``user`` may read: their organisations' reports, or all for reviewers."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_perm("assignments.review_report"):
+            return self
+        return self.filter(organisation__memberships__user=user)
+
+    def editable_by(self, user) -> ReportQuerySet:
+        """Reports ``user`` may change: reporters of the report's organisation only."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role=MembershipRole.REPORTER,
+        )
+
+    def awaiting_review(self) -> ReportQuerySet:
+        return self.filter(status=ReportStatus.SUBMITTED)
+
+    def published(self) -> ReportQuerySet:
+        """Reports with a public version (published now, or reopened after publishing)."""
+        return self.filter(published_version__isnull=False)
+
+
+class Report(ReportContent):
+    """An organisation's report on one assignment for one reporting period."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("assignment")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("organisation"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("reporting period"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    contributed_targets = models.ManyToManyField(
+        GlobalTarget,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("targets contributed to"),
+    )
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        help_text=_("Raised on every save, so that a concurrent edit is detected."),
+    )
+    review_note = models.TextField(
+        _("note from the reviewer"),
+        blank=True,
+        help_text=_("Why the report was sent back; shown to the reporters."),
+    )
+    current_version = models.ForeignKey(
+        "ReportVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("latest submitted version"),
+    )
+    published_version = models.ForeignKey(
+        "ReportVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published version"),
+        help_text=_("What the public sees; kept while a correction is under way."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "assignment", "organisation"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        permissions = [
+            ("review_report", _("Can approve and send back reports")),
+            ("publish_report", _("Can publish reports")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "organisation", "period"], name="report_unique_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__in=Progress.values), name="report_progress_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True)
+                | Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="report_percent_0_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="report_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.code} – {self.organisation} – {self.period}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ReportVersion(ReportContent):
+    """The content of a report as it was submitted: never changed after it is written."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="versions", verbose_name=_("report")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    contributed_targets = models.ManyToManyField(
+        GlobalTarget, blank=True, related_name="+", verbose_name=_("targets contributed to")
+    )
+    attachments = models.ManyToManyField(
+        "Attachment", blank=True, related_name="versions", verbose_name=_("attachments")
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+
+    class Meta:
+        ordering = ["report", "number"]
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reportversion_unique"),
+            models.CheckConstraint(
+                condition=Q(progress__in=Progress.values), name="reportversion_progress_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True)
+                | Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="reportversion_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("A report version is immutable once written.")
+        super().save(*args, **kwargs)
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """Store uploads under a random name: the original name is kept in the database only."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A document attached to a report."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    detached = models.BooleanField(
+        _("removed from the draft"),
+        default=False,
+        help_text=_("Kept because an earlier submitted version includes it."),
+    )
+
+    class Meta:
+        ordering = ["report", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReportAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    SAVED = "saved", _("Saved")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Sent back")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    REOPENED = "reopened", _("Reopened")
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's log: every transition, who made it, when, and why."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=ReportAction.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=ReportStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="report_events",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    version = models.ForeignKey(
+        ReportVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("version"),
+    )
+
+    class Meta:
+        ordering = ["report", "at", "pk"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ReportAction.values), name="reportevent_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_status__in=ReportStatus.values), name="reportevent_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_action_display()}"

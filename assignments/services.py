@@ -1,0 +1,296 @@
+"""
+The report workflow: every state change of a report is one function here.
+
+    draft --submit--> submitted --approve--> approved --publish--> published
+      ^                   |
+      +----- returned <---+ (send back, with a note to the reporter)
+
+Each function is keyword-only, runs in one transaction, checks the report's current state
+(raising ``ValidationError`` with code ``invalid_transition``) and who acts, and writes the
+event log. The staff pages and the admin both call these functions: there is no other path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from goals.models import GlobalTarget
+
+from .models import (
+    Assignment,
+    MembershipRole,
+    Organisation,
+    Report,
+    ReportAction,
+    ReportContent,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    ReportVersion,
+    User,
+)
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else saved the report after the editor loaded it."""
+
+
+def is_reporter(user: User, organisation: Organisation) -> bool:
+    return (
+        user.is_authenticated
+        and user.memberships.filter(
+            organisation=organisation, role=MembershipRole.REPORTER
+        ).exists()
+    )
+
+
+def _require_reporter(user: User, organisation: Organisation) -> None:
+    if not is_reporter(user, organisation):
+        raise PermissionDenied(_("Only the organisation's reporters can change its reports."))
+
+
+def _require_perm(user: User, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("You are not allowed to review reports."))
+
+
+def _require_status(report: Report, allowed: Iterable[str], action: str) -> None:
+    if report.status not in allowed:
+        raise ValidationError(
+            _("The report “%(report)s” is %(status)s and cannot be %(action)s.")
+            % {"report": report, "status": report.get_status_display().lower(), "action": action},
+            code="invalid_transition",
+        )
+
+
+def _lock(report: Report) -> Report:
+    """Re-read the report under a row lock so that two transitions never interleave."""
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+def _log(
+    report: Report,
+    *,
+    action: str,
+    from_status: str,
+    by: User | None,
+    note: str = "",
+    version: ReportVersion | None = None,
+) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report,
+        action=action,
+        from_status=from_status,
+        to_status=report.status,
+        actor=by,
+        note=note,
+        version=version,
+    )
+
+
+@transaction.atomic
+def create_report(
+    *, assignment: Assignment, organisation: Organisation, period: ReportingPeriod, by: User
+) -> Report:
+    """Start an organisation's report on an assignment for a period, as a draft."""
+    _require_reporter(by, organisation)
+    if not assignment.responsibilities.filter(organisation=organisation).exists():
+        raise ValidationError(
+            _("%(organisation)s is not responsible for this assignment.")
+            % {"organisation": organisation},
+            code="not_responsible",
+        )
+    if period.budget_id != assignment.budget_id:
+        raise ValidationError(
+            _("The reporting period belongs to another budget year than the assignment."),
+            code="wrong_budget",
+        )
+    if period.closed:
+        raise ValidationError(_("The reporting period is closed."), code="period_closed")
+    report, created = Report.objects.get_or_create(
+        assignment=assignment, organisation=organisation, period=period
+    )
+    if created:
+        _log(report, action=ReportAction.CREATED, from_status="", by=by)
+    return report
+
+
+@transaction.atomic
+def save_report(
+    *,
+    report: Report,
+    by: User,
+    content: Mapping[str, Any],
+    targets: Iterable[GlobalTarget] | None = None,
+    edit_version: int | None = None,
+) -> Report:
+    """
+    Save a draft or returned report.
+
+    ``edit_version`` is the version the editor started from; if someone has saved since,
+    ``ConcurrentEditError`` is raised and nothing is written.
+    """
+    _require_reporter(by, report.organisation)
+    report = _lock(report)
+    _require_status(report, EDITABLE_STATUSES, _("changed"))
+    if edit_version is not None and edit_version != report.edit_version:
+        raise ConcurrentEditError(
+            _("Someone else saved this report while you were editing it."),
+            code="concurrent_edit",
+        )
+    unknown = set(content) - set(ReportContent.CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not report content: {sorted(unknown)}")
+    for field, value in content.items():
+        setattr(report, field, value)
+    report.edit_version = F("edit_version") + 1
+    report.updated_at = timezone.now()
+    report.full_clean(exclude=["assignment", "organisation", "period", "edit_version"])
+    report.save()
+    if targets is not None:
+        report.contributed_targets.set(targets)
+    report.refresh_from_db()
+    _log(report, action=ReportAction.SAVED, from_status=report.status, by=by)
+    return report
+
+
+@transaction.atomic
+def submit_report(*, report: Report, by: User) -> ReportVersion:
+    """Freeze the report's content as a new version and send it to the reviewers."""
+    _require_reporter(by, report.organisation)
+    report = _lock(report)
+    _require_status(report, EDITABLE_STATUSES, _("submitted"))
+    if not report.period.is_open():
+        raise ValidationError(
+            _("The reporting period “%(period)s” is closed and accepts no submissions.")
+            % {"period": report.period},
+            code="period_closed",
+        )
+    if not report.summary.strip():
+        raise ValidationError(
+            _("Write a summary before submitting the report."), code="summary_required"
+        )
+    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ReportVersion.objects.create(
+        report=report,
+        number=number,
+        created_by=by,
+        **{field: getattr(report, field) for field in ReportContent.CONTENT_FIELDS},
+    )
+    version.contributed_targets.set(report.contributed_targets.all())
+    version.attachments.set(report.attachments.filter(detached=False))
+    from_status = report.status
+    now = timezone.now()
+    report.status = ReportStatus.SUBMITTED
+    report.current_version = version
+    report.submitted_at = now
+    report.submitted_by = by
+    report.review_note = ""
+    report.updated_at = now
+    report.save()
+    _log(report, action=ReportAction.SUBMITTED, from_status=from_status, by=by, version=version)
+    return version
+
+
+@transaction.atomic
+def return_report(*, report: Report, by: User, note: str) -> Report:
+    """Send a submitted report back to its organisation with a note saying what to fix."""
+    _require_perm(by, "assignments.review_report")
+    if not note.strip():
+        raise ValidationError(
+            _("Write a note telling the reporters what to change."), code="note_required"
+        )
+    report = _lock(report)
+    _require_status(report, [ReportStatus.SUBMITTED], _("sent back"))
+    report.status = ReportStatus.RETURNED
+    report.review_note = note.strip()
+    report.updated_at = timezone.now()
+    report.save()
+    _log(
+        report,
+        action=ReportAction.RETURNED,
+        from_status=ReportStatus.SUBMITTED,
+        by=by,
+        note=report.review_note,
+        version=report.current_version,
+    )
+    return report
+
+
+@transaction.atomic
+def approve_report(*, report: Report, by: User, note: str = "") -> Report:
+    """Approve the submitted version of a report."""
+    _require_perm(by, "assignments.review_report")
+    report = _lock(report)
+    _require_status(report, [ReportStatus.SUBMITTED], _("approved"))
+    report.status = ReportStatus.APPROVED
+    report.updated_at = timezone.now()
+    report.save()
+    _log(
+        report,
+        action=ReportAction.APPROVED,
+        from_status=ReportStatus.SUBMITTED,
+        by=by,
+        note=note.strip(),
+        version=report.current_version,
+    )
+    return report
+
+
+@transaction.atomic
+def publish_report(*, report: Report, by: User) -> Report:
+    """Make the approved version of a report public."""
+    _require_perm(by, "assignments.publish_report")
+    report = _lock(report)
+    _require_status(report, [ReportStatus.APPROVED], _("published"))
+    report.status = ReportStatus.PUBLISHED
+    report.published_version = report.current_version
+    report.updated_at = timezone.now()
+    report.save()
+    _log(
+        report,
+        action=ReportAction.PUBLISHED,
+        from_status=ReportStatus.APPROVED,
+        by=by,
+        version=report.published_version,
+    )
+    return report
+
+
+@transaction.atomic
+def reopen_report(*, report: Report, by: User, note: str) -> Report:
+    """
+    Reopen an approved or published report for a correction.
+
+    A published report stays public in its published version until the corrected one is
+    published.
+    """
+    _require_perm(by, "assignments.review_report")
+    if not note.strip():
+        raise ValidationError(
+            _("Write a note telling the reporters what to correct."), code="note_required"
+        )
+    report = _lock(report)
+    _require_status(report, [ReportStatus.APPROVED, ReportStatus.PUBLISHED], _("reopened"))
+    from_status = report.status
+    report.status = ReportStatus.RETURNED
+    report.review_note = note.strip()
+    report.updated_at = timezone.now()
+    report.save()
+    _log(
+        report,
+        action=ReportAction.REOPENED,
+        from_status=from_status,
+        by=by,
+        note=report.review_note,
+    )
+    return report

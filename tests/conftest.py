@@ -1,0 +1,63 @@
+import os
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.make_organisation()
+
+
+@pytest.fixture
+def other_organisation(db):
+    return factories.make_organisation()
+
+
+@pytest.fixture
+def reporter(organisation):
+    return factories.make_member(organisation)
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.make_reviewer()
+
+
+@pytest.fixture
+def budget(db):
+    return factories.make_budget(year=2018)
+
+
+@pytest.fixture
+def period(budget):
+    return factories.make_period(budget=budget)
+
+
+@pytest.fixture
+def assignment(budget, organisation):
+    return factories.make_assignment(budget=budget, organisations=[organisation])
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing with the production hasher makes no test more real, only slower."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def malmo_2018(db):
+    """The Malmö budget 2018 data, as `manage.py load_malmo_2018` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_malmo_2018", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from goals.models import Budget
+
+    return Budget.objects.get(year=2018)
