@@ -5,13 +5,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from assignments import views as assignment_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 urlpatterns += i18n_patterns(
+    path("", assignment_views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("", include("goals.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
+
+from .models import Responsibility, ResponsibilityRole
+
+# Above this many responsible organisations an assignment shows a count and a folded list
+# instead of every name ("Samtliga nämnder och bolag" is some thirty of them).
+MANY_ORGANISATIONS = 5
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The public start page: what the portal is, and the current budget's goals and assignments.
+
+    Every list is fetched up front with a fixed number of queries, however large the budget.
+    """
+    budget = Budget.objects.current()
+    context: dict[str, object] = {"budget": budget}
+    if budget is not None:
+        context["goal_areas"] = _goal_areas(budget)
+        context["assignments"] = _assignments(budget)
+    return render(request, "assignments/home.html", context)
+
+
+def _global_goals() -> Prefetch:
+    return Prefetch("global_goals", queryset=GlobalGoal.objects.order_by("framework", "number"))
+
+
+def _goal_areas(budget: Budget) -> list:
+    council_goals = CouncilGoal.objects.order_by("number").prefetch_related(_global_goals())
+    return list(
+        budget.goal_areas.order_by("number").prefetch_related(
+            Prefetch("council_goals", queryset=council_goals)
+        )
+    )
+
+
+def _assignments(budget: Budget) -> list:
+    responsibilities = Responsibility.objects.select_related("organisation").order_by(
+        "role", "organisation__name"
+    )
+    assignments = list(
+        budget.assignments.order_by("code")
+        .select_related("council_goal__area")
+        .prefetch_related(
+            Prefetch("responsibilities", queryset=responsibilities),
+            _global_goals(),
+            Prefetch(
+                "global_targets",
+                queryset=GlobalTarget.objects.select_related("goal").order_by(
+                    "goal__framework", "goal__number", "position"
+                ),
+            ),
+        )
+    )
+    for assignment in assignments:
+        _summarise_responsibility(assignment)
+    return assignments
+
+
+def _summarise_responsibility(assignment) -> None:
+    """Sort an assignment's organisations into what the page names and what it counts."""
+    everyone = list(assignment.responsibilities.all())
+    leads = [r.organisation for r in everyone if r.role == ResponsibilityRole.LEAD]
+    participants = [r.organisation for r in everyone if r.role != ResponsibilityRole.LEAD]
+    assignment.organisation_count = len(everyone)
+    assignment.has_many_organisations = len(everyone) > MANY_ORGANISATIONS
+    # Name the leads unless they are the crowd themselves; the folded list shows everyone.
+    assignment.named_leads = leads if len(leads) <= MANY_ORGANISATIONS else []
+    assignment.named_participants = [] if assignment.has_many_organisations else participants
+    assignment.all_responsibilities = everyone
