@@ -45,7 +45,8 @@ migrations: install  ## Make migrations for model changes (review and name them!
 	$(BIN)/python manage.py makemigrations
 
 messages: install  ## Update the message catalogues and compile them (needs gettext)
-	$(BIN)/python manage.py makemessages --locale sv --locale en --no-obsolete --add-location file
+	$(BIN)/python manage.py makemessages --locale sv --locale en --no-obsolete --add-location file \
+	  --ignore ".venv/*" --ignore "tests/*"
 	$(BIN)/python manage.py compilemessages --ignore .venv
 
 lock:  ## Re-pin the dependencies in requirements/ after changing pyproject.toml

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from goals.models import GlobalTarget
 
@@ -66,8 +67,8 @@ def _require_perm(user: User, perm: str) -> None:
 def _require_status(report: Report, allowed: Iterable[str], action: str) -> None:
     if report.status not in allowed:
         raise ValidationError(
-            _("The report “%(report)s” is %(status)s and cannot be %(action)s.")
-            % {"report": report, "status": report.get_status_display().lower(), "action": action},
+            _("The report “%(report)s” cannot be %(action)s because its status is “%(status)s”.")
+            % {"report": report, "status": report.get_status_display(), "action": action},
             code="invalid_transition",
         )
 
@@ -141,7 +142,7 @@ def save_report(
     """
     _require_reporter(by, report.organisation)
     report = _lock(report)
-    _require_status(report, EDITABLE_STATUSES, _("changed"))
+    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "changed"))
     if edit_version is not None and edit_version != report.edit_version:
         raise ConcurrentEditError(
             _("Someone else saved this report while you were editing it."),
@@ -168,7 +169,7 @@ def submit_report(*, report: Report, by: User) -> ReportVersion:
     """Freeze the report's content as a new version and send it to the reviewers."""
     _require_reporter(by, report.organisation)
     report = _lock(report)
-    _require_status(report, EDITABLE_STATUSES, _("submitted"))
+    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "submitted"))
     if not report.period.is_open():
         raise ValidationError(
             _("The reporting period “%(period)s” is closed and accepts no submissions.")
@@ -210,7 +211,7 @@ def return_report(*, report: Report, by: User, note: str) -> Report:
             _("Write a note telling the reporters what to change."), code="note_required"
         )
     report = _lock(report)
-    _require_status(report, [ReportStatus.SUBMITTED], _("sent back"))
+    _require_status(report, [ReportStatus.SUBMITTED], pgettext("cannot be …", "sent back"))
     report.status = ReportStatus.RETURNED
     report.review_note = note.strip()
     report.updated_at = timezone.now()
@@ -231,7 +232,7 @@ def approve_report(*, report: Report, by: User, note: str = "") -> Report:
     """Approve the submitted version of a report."""
     _require_perm(by, "assignments.review_report")
     report = _lock(report)
-    _require_status(report, [ReportStatus.SUBMITTED], _("approved"))
+    _require_status(report, [ReportStatus.SUBMITTED], pgettext("cannot be …", "approved"))
     report.status = ReportStatus.APPROVED
     report.updated_at = timezone.now()
     report.save()
@@ -251,7 +252,7 @@ def publish_report(*, report: Report, by: User) -> Report:
     """Make the approved version of a report public."""
     _require_perm(by, "assignments.publish_report")
     report = _lock(report)
-    _require_status(report, [ReportStatus.APPROVED], _("published"))
+    _require_status(report, [ReportStatus.APPROVED], pgettext("cannot be …", "published"))
     report.status = ReportStatus.PUBLISHED
     report.published_version = report.current_version
     report.updated_at = timezone.now()
@@ -280,7 +281,9 @@ def reopen_report(*, report: Report, by: User, note: str) -> Report:
             _("Write a note telling the reporters what to correct."), code="note_required"
         )
     report = _lock(report)
-    _require_status(report, [ReportStatus.APPROVED, ReportStatus.PUBLISHED], _("reopened"))
+    _require_status(
+        report, [ReportStatus.APPROVED, ReportStatus.PUBLISHED], pgettext("cannot be …", "reopened")
+    )
     from_status = report.status
     report.status = ReportStatus.RETURNED
     report.review_note = note.strip()
