@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
@@ -331,8 +332,10 @@ class ReportContent(models.Model):
         _("summary"),
         max_length=SUMMARY_MAX_LENGTH,
         blank=True,
-        help_text=_("A short summary of the progress, at most %(max)d characters.")
-        % {"max": SUMMARY_MAX_LENGTH},
+        help_text=format_lazy(
+            _("A short summary of the progress, at most {max} characters."),
+            max=SUMMARY_MAX_LENGTH,
+        ),
     )
     narrative = models.TextField(_("narrative"), blank=True)
     global_goals_integration = models.TextField(

@@ -98,3 +98,11 @@ def test_database_url_switches_to_postgresql():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "db.internal", "portal"]
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    """Run under the default (Swedish) language, so a translated default would show too."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
