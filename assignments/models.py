@@ -633,3 +633,35 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.get_action_display()}"
+
+
+class DeadlineReminder(models.Model):
+    """A deadline reminder sent to an organisation for a period: at most one a day."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+        verbose_name=_("organisation"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+        verbose_name=_("reporting period"),
+    )
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_on", "organisation"]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period", "sent_on"], name="deadlinereminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.period} ({self.sent_on})"

@@ -6,6 +6,7 @@ beside ``manage.py``) with django-environ; ``.env.example`` documents every vari
 With nothing set, the portal runs in development mode on a local SQLite file.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "axes",
     "goals",
     "assignments",
 ]
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "malmo_portal.urls"
@@ -82,7 +86,8 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form markup is defined once, in templates/forms/ (see malmo_portal/forms.py).
+FORM_RENDERER = "malmo_portal.forms.PortalFormRenderer"
 
 WSGI_APPLICATION = "malmo_portal.wsgi.application"
 
@@ -106,9 +111,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in attempts while a username and address are cooling off after failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "assignments:my_assignments"
 LOGOUT_REDIRECT_URL = "home"
+
+# Throttling of failed sign-ins (django-axes): after AXES_FAILURE_LIMIT failures for one
+# username from one address, further attempts are refused for the cool-off period.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
 
 # Internationalisation: Swedish first, English second.
 
@@ -175,3 +195,9 @@ LOGGING = {
 # Portal-specific settings
 
 PORTAL_ORGANISATION_NAME = env.str("PORTAL_ORGANISATION_NAME", default="Malmö stad")
+# The largest attachment a reporter may upload, in bytes (10 MB).
+PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# How many days before a period's deadline send_deadline_reminders e-mails the reporters.
+PORTAL_REMINDER_DAYS = env.int("PORTAL_REMINDER_DAYS", default=7)
+# The address links in e-mails point at, e.g. https://hallbarhet.malmo.example
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -1,9 +1,13 @@
-"""Root URL configuration: language-independent URLs first, then the translated pages."""
+"""
+Root URL configuration: language-independent URLs first, then the pages, in Swedish at the
+root and in English under /en/, with translated paths.
+"""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from assignments import views as assignment_views
 
@@ -13,6 +17,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", assignment_views.home, name="home"),
+    path(_("account/"), include("django.contrib.auth.urls")),
+    path("", include("assignments.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
