@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["malmo_portal.templatetags.form_tags"],
         },
     },
 ]
@@ -129,6 +130,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# Keep a log of failed sign-ins for the admin's access failure list.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Internationalisation: Swedish first, English second.
 
