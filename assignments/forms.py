@@ -1,0 +1,148 @@
+"""Forms of the reporters' pages. Forms validate input; the services change state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import Framework, GlobalTarget, LocalizedText
+
+from . import uploads
+from .models import SUMMARY_MAX_LENGTH, Report, ReportContent
+
+
+@dataclass(frozen=True)
+class TargetLabel:
+    """A checkbox label: the target's code and its text, which may be an English fallback."""
+
+    code: str
+    text: LocalizedText
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in one fieldset per group (per global goal), folded when none is ticked."""
+
+    template_name = "assignments/widgets/grouped_checkboxes.html"
+    option_template_name = "assignments/widgets/grouped_checkbox_option.html"
+
+
+class TargetsField(forms.TypedMultipleChoiceField):
+    """The 169 Agenda 2030 targets, grouped by goal, chosen with checkboxes."""
+
+    widget = GroupedCheckboxSelectMultiple
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("coerce", int)
+        super().__init__(choices=self.grouped_choices, **kwargs)
+
+    @staticmethod
+    def grouped_choices() -> list:
+        groups: dict[int, tuple[str, list]] = {}
+        targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).select_related("goal")
+        for target in targets:
+            goal = target.goal
+            if goal.number not in groups:
+                groups[goal.number] = (f"{goal.label} {goal.number}: {goal.title}", [])
+            groups[goal.number][1].append((target.pk, TargetLabel(target.code, target.text)))
+        return list(groups.values())
+
+    def clean(self, value):
+        pks = super().clean(value)
+        return list(GlobalTarget.objects.filter(pk__in=pks))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked on its own."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        errors, cleaned = [], []
+        for upload in files:
+            try:
+                uploads.detect(upload)
+                cleaned.append(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class ReportForm(forms.ModelForm):
+    """The reporter's form. A draft may be saved incomplete; submitting needs a summary."""
+
+    SUBMIT = "save_and_submit"
+
+    targets = TargetsField(
+        label=_("Targets the work contributes to"),
+        required=False,
+        help_text=_("Choose the Agenda 2030 targets the work contributes to, under each goal."),
+    )
+    new_attachments = MultipleFileField(
+        label=_("Attach documents"),
+        required=False,
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Report
+        fields = ReportContent.CONTENT_FIELDS
+        widgets = {
+            "progress": forms.RadioSelect,
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": SUMMARY_MAX_LENGTH}),
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+            "global_goals_integration": forms.Textarea(attrs={"rows": 6}),
+            "next_steps": forms.Textarea(attrs={"rows": 4}),
+            "obstacles": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["summary"].help_text = gettext(
+            "Required to submit. At most %(max)d characters."
+        ) % {"max": SUMMARY_MAX_LENGTH}
+        self.fields["new_attachments"].help_text = gettext(
+            "%(formats)s, at most %(max)s each. You can choose several files."
+        ) % {"formats": uploads.allowed_formats_text(), "max": filesizeformat(uploads.max_size())}
+        self.fields["new_attachments"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
+        if not self.is_bound:
+            self.initial["edit_version"] = self.instance.edit_version
+            self.initial["targets"] = list(
+                self.instance.contributed_targets.values_list("pk", flat=True)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting and not (cleaned.get("summary") or "").strip():
+            self.add_error(
+                "summary",
+                ValidationError(
+                    _("Write a summary before submitting the report."), code="summary_required"
+                ),
+            )
+        return cleaned
+
+    def content(self) -> dict:
+        return {field: self.cleaned_data[field] for field in ReportContent.CONTENT_FIELDS}
+
+
+class SubmitForm(forms.Form):
+    """The confirmation step: submits exactly the content the reporter was shown."""
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)

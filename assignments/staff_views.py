@@ -1,0 +1,380 @@
+"""
+The reporters' pages: their organisations' assignments for the open periods, and writing,
+submitting and following a report.
+
+Access is checked inside every query: a report of another organisation is a 404, never a
+403 that would confirm it exists. Reviewers and readers may read; only the organisation's
+reporters change. Every write is a POST that ends with a message and a redirect.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import ReportForm, SubmitForm
+from .models import (
+    Assignment,
+    Attachment,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Report,
+    ReportContent,
+    ReportingPeriod,
+    ReportVersion,
+    Responsibility,
+)
+
+
+def _readable_reports(request: HttpRequest):
+    return Report.objects.for_user(request.user).select_related(
+        "assignment__council_goal__area",
+        "assignment__budget",
+        "organisation",
+        "period__budget",
+        "current_version",
+        "published_version",
+    )
+
+
+def _get_report(request: HttpRequest, pk: int) -> Report:
+    return get_object_or_404(_readable_reports(request), pk=pk)
+
+
+def _can_edit(request: HttpRequest, report: Report) -> bool:
+    return report.is_editable and services.is_reporter(request.user, report.organisation)
+
+
+# "Mina uppdrag"
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    role: str
+    report: Report | None
+
+
+@dataclass
+class PeriodGroup:
+    period: ReportingPeriod
+    days_left: int
+    rows: list[AssignmentRow] = field(default_factory=list)
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+
+@dataclass
+class OrganisationGroup:
+    organisation: Organisation
+    can_report: bool
+    periods: list[PeriodGroup] = field(default_factory=list)
+
+
+@login_required
+def my_assignments(request: HttpRequest) -> HttpResponse:
+    """Every assignment the user's organisations answer for in each open reporting period."""
+    today = timezone.localdate()
+    memberships = list(
+        Membership.objects.filter(user=request.user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    organisations = [m.organisation for m in memberships]
+    periods = list(
+        ReportingPeriod.objects.open(today).select_related("budget").order_by("deadline")
+    )
+    responsibilities = (
+        Responsibility.objects.filter(
+            organisation__in=organisations,
+            assignment__budget__in={p.budget_id for p in periods},
+        )
+        .select_related("assignment")
+        .order_by("assignment__code")
+    )
+    reports = Report.objects.filter(organisation__in=organisations, period__in=periods).only(
+        "pk", "status", "review_note", "updated_at", "assignment_id", "organisation_id", "period_id"
+    )
+    report_by_key = {(r.assignment_id, r.organisation_id, r.period_id): r for r in reports}
+    responsibilities_by_org = defaultdict(list)
+    for responsibility in responsibilities:
+        responsibilities_by_org[responsibility.organisation_id].append(responsibility)
+
+    groups = []
+    for membership in memberships:
+        organisation = membership.organisation
+        group = OrganisationGroup(
+            organisation, can_report=membership.role == MembershipRole.REPORTER
+        )
+        for period in periods:
+            rows = [
+                AssignmentRow(
+                    r.assignment,
+                    r.role,
+                    report_by_key.get((r.assignment_id, organisation.pk, period.pk)),
+                )
+                for r in responsibilities_by_org[organisation.pk]
+                if r.assignment.budget_id == period.budget_id
+            ]
+            if rows:
+                group.periods.append(PeriodGroup(period, (period.deadline - today).days, rows))
+        groups.append(group)
+    return render(
+        request,
+        "assignments/my_assignments.html",
+        {"groups": groups, "has_memberships": bool(memberships)},
+    )
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest) -> HttpResponse:
+    """Start (or continue) the organisation's report on an assignment for a period."""
+    organisation = get_object_or_404(
+        Organisation.objects.filter(
+            memberships__user=request.user, memberships__role=MembershipRole.REPORTER
+        ),
+        pk=request.POST.get("organisation") or 0,
+    )
+    assignment = get_object_or_404(
+        Assignment.objects.for_organisation(organisation), pk=request.POST.get("assignment") or 0
+    )
+    period = get_object_or_404(
+        ReportingPeriod.objects.filter(budget=assignment.budget_id),
+        pk=request.POST.get("period") or 0,
+    )
+    try:
+        report = services.create_report(
+            assignment=assignment, organisation=organisation, period=period, by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("assignments:my_assignments")
+    return redirect("assignments:report_edit", pk=report.pk)
+
+
+# One report
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as it stands, its versions, attachments and the log of every decision."""
+    report = _get_report(request, pk)
+    return render(
+        request,
+        "assignments/report_detail.html",
+        {
+            "report": report,
+            "can_edit": _can_edit(request, report),
+            "targets": report.contributed_targets.select_related("goal"),
+            "attachments": report.attachments.filter(detached=False),
+            "versions": report.versions.select_related("created_by").order_by("-number"),
+            "events": report.events.select_related("actor", "version").order_by("-at", "-pk"),
+        },
+    )
+
+
+@login_required
+def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One submitted version, exactly as it was sent."""
+    report = _get_report(request, pk)
+    version = get_object_or_404(
+        ReportVersion.objects.filter(report=report).select_related("created_by"), number=number
+    )
+    return render(
+        request,
+        "assignments/report_version.html",
+        {
+            "report": report,
+            "version": version,
+            "targets": version.contributed_targets.select_related("goal"),
+            "attachments": version.attachments.all(),
+        },
+    )
+
+
+def _files_to_attach_again(request: HttpRequest) -> list[str]:
+    return [f.name for f in request.FILES.getlist("new_attachments")]
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write and save the report; "save and continue" leads on to the submission step."""
+    report = _get_report(request, pk)
+    if not _can_edit(request, report):
+        if request.method == "POST":
+            raise PermissionDenied
+        messages.info(request, _("You can read this report but not change it now."))
+        return redirect("assignments:report_detail", pk=report.pk)
+
+    submitting = ReportForm.SUBMIT in request.POST
+    form = ReportForm(
+        request.POST or None, request.FILES or None, instance=report, submitting=submitting
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = services.save_report(
+                    report=report,
+                    by=request.user,
+                    content=form.content(),
+                    targets=form.cleaned_data["targets"],
+                    edit_version=form.cleaned_data["edit_version"],
+                )
+                for upload in form.cleaned_data["new_attachments"]:
+                    services.add_attachment(report=saved, by=request.user, upload=upload)
+        except services.ConcurrentEditError:
+            conflict = _conflict(report.pk, form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if submitting:
+                return redirect("assignments:report_submit", pk=saved.pk)
+            messages.success(request, _("The draft was saved."))
+            return redirect("assignments:report_edit", pk=saved.pk)
+    return render(
+        request,
+        "assignments/report_form.html",
+        {
+            "report": report,
+            "form": form,
+            "conflict": conflict,
+            "files_to_attach_again": _files_to_attach_again(request)
+            if request.method == "POST"
+            else [],
+            "attachments": report.attachments.filter(detached=False).order_by("uploaded_at"),
+        },
+    )
+
+
+@dataclass
+class ConflictRow:
+    label: str
+    yours: str
+    theirs: str
+
+
+def _conflict(pk: int, form: ReportForm) -> dict:
+    """What the reporter typed beside what the other person saved, field by field."""
+    saved = Report.objects.select_related("organisation").get(pk=pk)
+    last_save = saved.events.select_related("actor").order_by("-at", "-pk").first()
+    rows = []
+    for name in ReportContent.CONTENT_FIELDS:
+        bound = form[name]
+        yours, theirs = form.cleaned_data.get(name), getattr(saved, name)
+        if name == "progress":
+            yours = dict(bound.field.choices).get(yours, yours)
+            theirs = saved.get_progress_display()
+        if (yours or "") != (theirs or ""):
+            rows.append(ConflictRow(str(bound.label), str(yours or ""), str(theirs or "")))
+    # Let the reporter save again deliberately, now knowing what they overwrite.
+    data = form.data.copy()
+    data["edit_version"] = saved.edit_version
+    form.data = data
+    return {"rows": rows, "saved": saved, "last_save": last_save}
+
+
+@login_required
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show exactly what will be sent, and send it when the reporter confirms."""
+    report = _get_report(request, pk)
+    if not _can_edit(request, report):
+        if request.method == "POST":
+            raise PermissionDenied
+        return redirect("assignments:report_detail", pk=report.pk)
+    form = SubmitForm(request.POST or None, initial={"edit_version": report.edit_version})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["edit_version"] != report.edit_version:
+            messages.warning(
+                request,
+                _("The report was changed after you opened this page. Check it and submit again."),
+            )
+            return redirect("assignments:report_submit", pk=report.pk)
+        try:
+            version = services.submit_report(report=report, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("assignments:report_submit", pk=report.pk)
+        messages.success(
+            request,
+            _("Version %(number)d of the report was submitted to the sustainability office.")
+            % {"number": version.number},
+        )
+        return redirect("assignments:report_detail", pk=report.pk)
+    return render(
+        request,
+        "assignments/report_submit.html",
+        {
+            "report": report,
+            "form": form,
+            "period_open": report.period.is_open(),
+            "targets": report.contributed_targets.select_related("goal"),
+            "attachments": report.attachments.filter(detached=False),
+        },
+    )
+
+
+# Attachments
+
+
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """
+    A report's document: for the organisation's members and reviewers, and for everyone once
+    a published version includes it. Always a download, never shown inline.
+    """
+    attachment = (
+        Attachment.objects.filter(pk=attachment_pk, report_id=pk).select_related("report").first()
+    )
+    is_public = bool(
+        attachment
+        and attachment.report.published_version_id
+        and attachment.versions.filter(pk=attachment.report.published_version_id).exists()
+    )
+    if not is_public:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if attachment is None or not Report.objects.for_user(request.user).filter(pk=pk).exists():
+            raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if not is_public:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    report = _get_report(request, pk)
+    attachment = get_object_or_404(report.attachments.filter(detached=False), pk=attachment_pk)
+    if not _can_edit(request, report):
+        raise PermissionDenied
+    services.remove_attachment(attachment=attachment, by=request.user)
+    messages.success(
+        request, _("“%(name)s” was removed from the report.") % {"name": attachment.original_name}
+    )
+    return redirect("assignments:report_edit", pk=report.pk)

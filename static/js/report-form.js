@@ -1,0 +1,49 @@
+/*
+ * Improves the report form where JavaScript runs; the form works fully without it.
+ * - A live character count for fields with a maxlength (announced politely, not per key).
+ * - The number of ticked targets beside each goal's heading.
+ */
+(function () {
+  "use strict";
+
+  function countCharacters(textarea) {
+    var max = parseInt(textarea.getAttribute("maxlength"), 10);
+    var output = document.createElement("p");
+    output.className = "char-count";
+    output.id = textarea.id + "_count";
+    output.setAttribute("aria-live", "polite");
+    textarea.insertAdjacentElement("afterend", output);
+    var describedBy = textarea.getAttribute("aria-describedby");
+    textarea.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
+    var template = document.documentElement.lang === "en"
+      ? "{n} of {max} characters left"
+      : "{n} av {max} tecken kvar";
+    var timer = null;
+    function update() {
+      var left = max - textarea.value.length;
+      output.textContent = template.replace("{n}", left).replace("{max}", max);
+    }
+    textarea.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 400);
+    });
+    update();
+  }
+
+  function countTicked(group) {
+    var summary = group.querySelector("summary");
+    var badge = document.createElement("span");
+    badge.className = "target-group__count";
+    summary.appendChild(badge);
+    var template = document.documentElement.lang === "en" ? " ({n} chosen)" : " ({n} valda)";
+    function update() {
+      var n = group.querySelectorAll("input[type=checkbox]:checked").length;
+      badge.textContent = n ? template.replace("{n}", n) : "";
+    }
+    group.addEventListener("change", update);
+    update();
+  }
+
+  document.querySelectorAll(".report-form textarea[maxlength]").forEach(countCharacters);
+  document.querySelectorAll(".report-form .target-group").forEach(countTicked);
+})();

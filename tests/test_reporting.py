@@ -1,0 +1,549 @@
+"""The reporters' pages: from "Mina uppdrag" to a submitted report, and who may see what."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assignments import services
+from assignments.models import (
+    Attachment,
+    MembershipRole,
+    Report,
+    ReportAction,
+    ReportStatus,
+)
+from goals.models import GlobalTarget
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def draft(assignment, organisation, period, reporter):
+    report = services.create_report(
+        assignment=assignment, organisation=organisation, period=period, by=reporter
+    )
+    return services.save_report(
+        report=report, by=reporter, content={"summary": "Vi har börjat.", "progress": "on_track"}
+    )
+
+
+def form_data(report: Report, **overrides) -> dict:
+    data = {
+        "progress": "on_track",
+        "percent_complete": "40",
+        "summary": "Arbetet går enligt plan.",
+        "narrative": "Vi har kartlagt målen.",
+        "global_goals_integration": "Vi samverkar med föreningar.",
+        "next_steps": "Fortsätta.",
+        "obstacles": "",
+        "edit_version": str(report.edit_version),
+        "targets": [],
+    }
+    data.update(overrides)
+    return data
+
+
+# Access: every staff URL and method, as anonymous, outsider, member and reviewer.
+
+
+def staff_urls(report: Report, attachment: Attachment) -> list[tuple[str, str, str, dict]]:
+    """(name, method, url, data) of every staff URL that concerns one report."""
+    edit = reverse("assignments:report_edit", args=[report.pk])
+    submit = reverse("assignments:report_submit", args=[report.pk])
+    download = reverse("assignments:attachment_download", args=[report.pk, attachment.pk])
+    remove = reverse("assignments:attachment_remove", args=[report.pk, attachment.pk])
+    return [
+        ("detail", "get", reverse("assignments:report_detail", args=[report.pk]), {}),
+        ("edit", "get", edit, {}),
+        ("edit", "post", edit, form_data(report)),
+        ("submit", "get", submit, {}),
+        ("submit", "post", submit, {"edit_version": report.edit_version}),
+        ("version", "get", reverse("assignments:report_version", args=[report.pk, 1]), {}),
+        ("download", "get", download, {}),
+        ("remove", "post", remove, {}),
+    ]
+
+
+@pytest.fixture
+def report_with_version(draft, reporter, reviewer):
+    services.add_attachment(report=draft, by=reporter, upload=upload("plan.pdf", PDF))
+    services.submit_report(report=draft, by=reporter)
+    services.return_report(report=draft, by=reviewer, note="Komplettera.")
+    draft.refresh_from_db()
+    return draft
+
+
+def test_anonymous_users_are_sent_to_log_in(client, report_with_version):
+    attachment = report_with_version.attachments.get()
+    urls = staff_urls(report_with_version, attachment)
+    urls.append(("mine", "get", reverse("assignments:my_assignments"), {}))
+    urls.append(("start", "post", reverse("assignments:report_start"), {}))
+    for _name, method, url, data in urls:
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+
+
+def test_members_of_another_organisation_get_404_everywhere(client, report_with_version):
+    outsider = factories.make_member(factories.make_organisation())
+    client.force_login(outsider)
+    attachment = report_with_version.attachments.get()
+    for _name, method, url, data in staff_urls(report_with_version, attachment):
+        assert getattr(client, method)(url, data).status_code == 404, (method, url)
+    start = {
+        "organisation": report_with_version.organisation_id,
+        "assignment": report_with_version.assignment_id,
+        "period": report_with_version.period_id,
+    }
+    assert client.post(reverse("assignments:report_start"), start).status_code == 404
+    report_with_version.refresh_from_db()
+    assert report_with_version.summary == "Vi har börjat."
+    assert report_with_version.attachments.filter(detached=False).count() == 1
+
+
+def test_reviewers_and_readers_read_but_never_change(client, report_with_version, reviewer):
+    reader = factories.make_member(report_with_version.organisation, role=MembershipRole.READER)
+    attachment = report_with_version.attachments.get()
+    for user in (reviewer, reader):
+        client.force_login(user)
+        for name, method, url, data in staff_urls(report_with_version, attachment):
+            response = getattr(client, method)(url, data)
+            if method == "post":
+                assert response.status_code == 403, (user, method, url)
+            elif name in ("edit", "submit"):
+                assert response.status_code == 302, (user, url)  # to the read-only page
+                assert response.url == reverse(
+                    "assignments:report_detail", args=[report_with_version.pk]
+                )
+            else:
+                assert response.status_code == 200, (user, url)
+    report_with_version.refresh_from_db()
+    assert report_with_version.status == ReportStatus.RETURNED
+    assert report_with_version.summary == "Vi har börjat."
+
+
+def test_members_use_every_page(client, report_with_version, reporter):
+    client.force_login(reporter)
+    attachment = report_with_version.attachments.get()
+    expected = [200, 200, 302, 200, 302, 200, 200, 302]
+    for (_name, method, url, data), status in zip(
+        staff_urls(report_with_version, attachment), expected, strict=True
+    ):
+        assert getattr(client, method)(url, data).status_code == status, (method, url)
+
+
+# "Mina uppdrag"
+
+
+def test_my_assignments_shows_each_state_deadline_and_the_reviewers_note(
+    client, reporter, organisation, budget, reviewer
+):
+    period = factories.make_period(
+        budget=budget, name="Tertial 2", deadline=datetime.date.today() + datetime.timedelta(5)
+    )
+    a_new = factories.make_assignment(budget=budget, organisations=[organisation], title="Nytt")
+    a_returned = factories.make_assignment(
+        budget=budget, organisations=[organisation], title="Återskickat"
+    )
+    report = services.create_report(
+        assignment=a_returned, organisation=organisation, period=period, by=reporter
+    )
+    services.save_report(report=report, by=reporter, content={"summary": "Klart."})
+    services.submit_report(report=report, by=reporter)
+    services.return_report(report=report, by=reviewer, note="Lägg till exempel från skolorna.")
+    client.force_login(reporter)
+    response = client.get(reverse("assignments:my_assignments"), HTTP_ACCEPT_LANGUAGE="sv")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert organisation.name in page
+    assert a_new.title in page and a_returned.title in page
+    assert "Lägg till exempel från skolorna." in page
+    assert "5 dagar kvar" in page
+    assert "Starta rapport" in page
+
+
+def test_my_assignments_groups_several_organisations(client, budget, period):
+    first, second = factories.make_organisation(), factories.make_organisation()
+    user = factories.make_member(first)
+    user.memberships.create(organisation=second)
+    factories.make_assignment(budget=budget, organisations=[first], title="Förstas uppdrag")
+    factories.make_assignment(budget=budget, organisations=[second], title="Andras uppdrag")
+    factories.make_assignment(
+        budget=budget, organisations=[factories.make_organisation()], title="Någon annans"
+    )
+    client.force_login(user)
+    page = client.get(reverse("assignments:my_assignments")).content.decode()
+    assert page.index(first.name) < page.index("Förstas uppdrag") < page.index(second.name)
+    assert "Andras uppdrag" in page
+    assert "Någon annans" not in page
+
+
+def test_closed_and_unopened_periods_are_not_listed(client, reporter, organisation, budget):
+    factories.make_assignment(budget=budget, organisations=[organisation], title="Uppdraget")
+    factories.make_period(budget=budget, name="Stängd", closed=True)
+    factories.make_period(budget=budget, name="Framtida", opens_on=datetime.date(2099, 1, 1))
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:my_assignments")).content.decode()
+    assert "Stängd" not in page and "Framtida" not in page
+
+
+def _count_my_assignments_queries(client, user) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assignments:my_assignments"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_my_assignments_makes_the_same_number_of_queries_for_1_and_50(client, budget, period):
+    organisation = factories.make_organisation()
+    user = factories.make_member(organisation)
+    client.force_login(user)
+    assignment = factories.make_assignment(budget=budget, organisations=[organisation])
+    services.create_report(assignment=assignment, organisation=organisation, period=period, by=user)
+    one = _count_my_assignments_queries(client, user)
+    for _ in range(49):
+        extra = factories.make_assignment(budget=budget, organisations=[organisation])
+        services.create_report(assignment=extra, organisation=organisation, period=period, by=user)
+    second_org = factories.make_organisation()
+    user.memberships.create(organisation=second_org)
+    factories.make_assignment(budget=budget, organisations=[second_org])
+    factories.make_period(budget=budget, name="Årsanalys")
+    fifty = _count_my_assignments_queries(client, user)
+    assert fifty == one
+
+
+# Writing and submitting
+
+
+def test_starting_a_report_creates_a_draft_and_opens_the_form(
+    client, reporter, organisation, assignment, period
+):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_start"),
+        {"organisation": organisation.pk, "assignment": assignment.pk, "period": period.pk},
+    )
+    report = Report.objects.get()
+    assert response.url == reverse("assignments:report_edit", args=[report.pk])
+    assert report.status == ReportStatus.DRAFT
+    # Starting again continues the same report.
+    client.post(
+        reverse("assignments:report_start"),
+        {"organisation": organisation.pk, "assignment": assignment.pk, "period": period.pk},
+    )
+    assert Report.objects.count() == 1
+
+
+def test_saving_a_draft_keeps_texts_targets_and_attachments(client, reporter, draft):
+    client.force_login(reporter)
+    targets = list(
+        GlobalTarget.objects.filter(goal__framework="sdg", code__in=["11.6", "13.1"]).values_list(
+            "pk", flat=True
+        )
+    )
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, targets=targets, new_attachments=[upload("plan.pdf", PDF)]),
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.summary == "Arbetet går enligt plan."
+    assert draft.percent_complete == 40
+    assert sorted(draft.contributed_targets.values_list("code", flat=True)) == ["11.6", "13.1"]
+    attachment = draft.attachments.get()
+    assert attachment.original_name == "plan.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert "plan" not in attachment.file.name  # stored under a random name
+    assert draft.events.filter(action=ReportAction.SAVED).count() == 2
+
+
+def test_the_form_shows_targets_grouped_by_goal_as_labelled_checkboxes(client, reporter, draft):
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_edit", args=[draft.pk])).content.decode()
+    assert page.count('type="checkbox"') == 169
+    assert page.count('<details class="target-group"') == 17
+    assert page.count("<legend") >= 17
+    # Swedish page: a target without Swedish text is shown in English, marked as such.
+    assert '<span lang="en">' in page
+
+
+def test_a_form_with_errors_keeps_everything_and_names_the_files_to_attach_again(
+    client, reporter, draft
+):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(
+            draft,
+            percent_complete="140",
+            narrative="En lång text som inte får försvinna.",
+            new_attachments=[upload("bilaga.pdf", PDF)],
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "En lång text som inte får försvinna." in page
+    assert 'value="140"' in page
+    assert "bilaga.pdf" in page
+    assert 'aria-invalid="true"' in page
+    draft.refresh_from_db()
+    assert draft.narrative == ""
+    assert not draft.attachments.exists()
+
+
+def test_a_file_named_pdf_with_other_content_is_refused(client, reporter, draft):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, new_attachments=[upload("rapport.pdf", b"<html><script>x</script>")]),
+    )
+    assert response.status_code == 200
+    assert "rapport.pdf" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_png_named_pdf_is_refused_as_mismatched(draft, reporter):
+    with pytest.raises(services.ValidationError) as error:
+        services.add_attachment(report=draft, by=reporter, upload=upload("bild.pdf", PNG))
+    assert error.value.code == "file_name_mismatch"
+
+
+def test_an_11_mb_file_is_refused(client, reporter, draft):
+    client.force_login(reporter)
+    big = PDF + b"0" * (11 * 1024 * 1024)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, new_attachments=[upload("stor.pdf", big)]),
+    )
+    assert response.status_code == 200
+    assert "10,0" in response.content.decode() or "10.0" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        ("plan.pdf", PDF, "application/pdf"),
+        ("bild.png", PNG, "image/png"),
+        (
+            "text.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
+def test_allowed_documents_are_accepted_by_content(draft, reporter, name, content, mime):
+    attachment = services.add_attachment(report=draft, by=reporter, upload=upload(name, content))
+    assert attachment.content_type == mime
+
+
+def test_the_concurrent_second_save_is_refused_with_both_texts_shown(client, draft):
+    organisation = draft.organisation
+    anna = factories.make_member(organisation, first_name="Anna", last_name="Ek")
+    bo = factories.make_member(organisation)
+    loaded = draft.edit_version
+    client.force_login(anna)
+    client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, summary="Annas sammanfattning", edit_version=loaded),
+    )
+    client.force_login(bo)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, summary="Bos sammanfattning", edit_version=loaded),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Annas sammanfattning" in page and "Bos sammanfattning" in page
+    assert "Anna Ek" in page
+    draft.refresh_from_db()
+    assert draft.summary == "Annas sammanfattning"
+    # Bo has seen both and saves again on purpose: now it goes through.
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, summary="Bos sammanfattning", edit_version=draft.edit_version),
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.summary == "Bos sammanfattning"
+
+
+def test_submitting_goes_through_a_confirmation_that_shows_what_is_sent(client, reporter, draft):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, summary="Det här skickas.", save_and_submit="1"),
+    )
+    assert response.url == reverse("assignments:report_submit", args=[draft.pk])
+    confirmation = client.get(response.url).content.decode()
+    assert "Det här skickas." in confirmation
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT  # nothing sent before the confirmation
+    response = client.post(response.url, {"edit_version": draft.edit_version})
+    assert response.url == reverse("assignments:report_detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+    assert draft.current_version.summary == "Det här skickas."
+    detail = client.get(response.url).content.decode()
+    assert "Inskickad" in detail
+
+
+def test_submitting_requires_a_summary(client, reporter, draft):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, summary="", save_and_submit="1"),
+    )
+    assert response.status_code == 200
+    assert "Skriv en sammanfattning" in response.content.decode()
+
+
+def test_a_confirmation_for_content_that_changed_since_is_refused(client, reporter, draft):
+    client.force_login(reporter)
+    shown = draft.edit_version
+    services.save_report(report=draft, by=reporter, content={"summary": "Ändrad sedan."})
+    response = client.post(
+        reverse("assignments:report_submit", args=[draft.pk]), {"edit_version": shown}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT
+
+
+def test_a_closed_period_refuses_the_submission_with_a_message(client, reporter, draft, period):
+    period.closed = True
+    period.save()
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_submit", args=[draft.pk])).content.decode()
+    assert "är stängd" in page
+    response = client.post(
+        reverse("assignments:report_submit", args=[draft.pk]),
+        {"edit_version": draft.edit_version},
+        follow=True,
+    )
+    assert "är stängd" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT
+
+
+def test_a_submitted_report_cannot_be_changed_by_its_reporters(client, reporter, draft):
+    services.submit_report(report=draft, by=reporter)
+    client.force_login(reporter)
+    response = client.get(reverse("assignments:report_edit", args=[draft.pk]))
+    assert response.url == reverse("assignments:report_detail", args=[draft.pk])
+    response = client.post(reverse("assignments:report_edit", args=[draft.pk]), form_data(draft))
+    assert response.status_code == 403
+
+
+def test_a_returned_report_shows_the_note_and_can_be_submitted_again(
+    client, reporter, reviewer, draft
+):
+    services.submit_report(report=draft, by=reporter)
+    services.return_report(report=draft, by=reviewer, note="Beskriv samverkan med skolorna.")
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_edit", args=[draft.pk])).content.decode()
+    assert "Beskriv samverkan med skolorna." in page
+    draft.refresh_from_db()
+    client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, summary="Nu med skolorna.", save_and_submit="1"),
+    )
+    draft.refresh_from_db()
+    client.post(
+        reverse("assignments:report_submit", args=[draft.pk]), {"edit_version": draft.edit_version}
+    )
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+    assert draft.versions.count() == 2
+
+
+# History and attachments
+
+
+def test_members_see_the_event_log_and_earlier_versions(client, reporter, reviewer, draft):
+    services.submit_report(report=draft, by=reporter)
+    services.return_report(report=draft, by=reviewer, note="Mer om kostnaderna.")
+    services.save_report(report=draft, by=reporter, content={"summary": "Version två."})
+    services.submit_report(report=draft, by=reporter)
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_detail", args=[draft.pk])).content.decode()
+    assert "Mer om kostnaderna." in page
+    assert reverse("assignments:report_version", args=[draft.pk, 1]) in page
+    first = client.get(reverse("assignments:report_version", args=[draft.pk, 1])).content.decode()
+    assert "Vi har börjat." in first
+    assert "Version två." not in first
+
+
+def test_removing_an_attachment_keeps_it_with_the_version_that_was_sent(
+    client, reporter, reviewer, draft
+):
+    attachment = services.add_attachment(report=draft, by=reporter, upload=upload("a.pdf", PDF))
+    services.submit_report(report=draft, by=reporter)
+    services.return_report(report=draft, by=reviewer, note="Byt bilaga.")
+    client.force_login(reporter)
+    client.post(reverse("assignments:attachment_remove", args=[draft.pk, attachment.pk]))
+    attachment.refresh_from_db()
+    assert attachment.detached
+    assert attachment.file.storage.exists(attachment.file.name)
+    assert draft.versions.get().attachments.get() == attachment
+
+
+def test_removing_a_never_submitted_attachment_deletes_the_file(
+    client, reporter, draft, django_capture_on_commit_callbacks
+):
+    attachment = services.add_attachment(report=draft, by=reporter, upload=upload("a.pdf", PDF))
+    name, storage = attachment.file.name, attachment.file.storage
+    client.force_login(reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assignments:attachment_remove", args=[draft.pk, attachment.pk]))
+    assert not Attachment.objects.exists()
+    assert not storage.exists(name)
+
+
+def test_attachments_download_as_files_never_inline(client, reporter, draft):
+    attachment = services.add_attachment(report=draft, by=reporter, upload=upload("a.pdf", PDF))
+    client.force_login(reporter)
+    response = client.get(
+        reverse("assignments:attachment_download", args=[draft.pk, attachment.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_attachments_of_a_published_version_are_public(client, reporter, reviewer, draft):
+    attachment = services.add_attachment(report=draft, by=reporter, upload=upload("a.pdf", PDF))
+    url = reverse("assignments:attachment_download", args=[draft.pk, attachment.pk])
+    services.submit_report(report=draft, by=reporter)
+    services.approve_report(report=draft, by=reviewer)
+    assert client.get(url).status_code == 302  # approved, not yet public
+    services.publish_report(report=draft, by=reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
