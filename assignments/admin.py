@@ -28,6 +28,7 @@ from goals.models import Budget
 from .models import (
     Assignment,
     Attachment,
+    DeadlineReminder,
     Membership,
     Organisation,
     Report,
@@ -511,4 +512,29 @@ class ReportEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Deadline reminders: a log written by `manage.py send_deadline_reminders`
+
+
+@admin.register(DeadlineReminder)
+class DeadlineReminderAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "period", "sent_on", "recipients"]
+    list_filter = [("period", PeriodListFilter), ("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["organisation", "period__budget"]
+    search_fields = ["organisation__name"]
+    date_hierarchy = "sent_on"
+    ordering = ["-sent_on", "organisation__name"]
+    fields = ["organisation", "period", "sent_on", "recipients"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The record is what stops a second reminder the same day; the log stays as written.
         return False

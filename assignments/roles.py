@@ -24,6 +24,7 @@ REVIEWER_PERMISSIONS = {
         "reportversion": ["view"],
         "attachment": ["view"],
         "reportevent": ["view"],
+        "deadlinereminder": ["view"],
     },
 }
 

@@ -12,10 +12,13 @@ event log. The staff pages and the admin both call these functions: there is no 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -24,8 +27,10 @@ from django.utils.translation import pgettext
 
 from goals.models import GlobalTarget
 
+from . import notifications, uploads
 from .models import (
     Assignment,
+    Attachment,
     MembershipRole,
     Organisation,
     Report,
@@ -199,6 +204,7 @@ def submit_report(*, report: Report, by: User) -> ReportVersion:
     report.updated_at = now
     report.save()
     _log(report, action=ReportAction.SUBMITTED, from_status=from_status, by=by, version=version)
+    transaction.on_commit(functools.partial(notifications.report_submitted, report.pk))
     return version
 
 
@@ -224,6 +230,7 @@ def return_report(*, report: Report, by: User, note: str) -> Report:
         note=report.review_note,
         version=report.current_version,
     )
+    transaction.on_commit(functools.partial(notifications.report_returned, report.pk))
     return report
 
 
@@ -244,6 +251,7 @@ def approve_report(*, report: Report, by: User, note: str = "") -> Report:
         note=note.strip(),
         version=report.current_version,
     )
+    transaction.on_commit(functools.partial(notifications.report_approved, report.pk))
     return report
 
 
@@ -264,6 +272,7 @@ def publish_report(*, report: Report, by: User) -> Report:
         by=by,
         version=report.published_version,
     )
+    transaction.on_commit(functools.partial(notifications.report_published, report.pk))
     return report
 
 
@@ -297,3 +306,43 @@ def reopen_report(*, report: Report, by: User, note: str) -> Report:
         note=report.review_note,
     )
     return report
+
+
+@transaction.atomic
+def add_attachment(*, report: Report, by: User, upload: UploadedFile) -> Attachment:
+    """Attach a document to a draft or returned report; its type is checked from its content."""
+    _require_reporter(by, report.organisation)
+    report = _lock(report)
+    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "changed"))
+    kind = uploads.detect(upload)
+    original_name = PurePath(upload.name or "").name[:255]
+    upload.name = f"upload.{kind.extensions[0]}"  # stored under a random name; see upload_to
+    attachment = Attachment.objects.create(
+        report=report,
+        file=upload,
+        original_name=original_name,
+        content_type=kind.mime,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by: User) -> None:
+    """
+    Take a document off a draft or returned report.
+
+    A document that an earlier submitted version includes stays stored with that version.
+    """
+    report = attachment.report
+    _require_reporter(by, report.organisation)
+    report = _lock(report)
+    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "changed"))
+    if attachment.versions.exists():
+        attachment.detached = True
+        attachment.save(update_fields=["detached"])
+        return
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

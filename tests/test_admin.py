@@ -9,7 +9,7 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -17,6 +17,7 @@ from assignments import services
 from assignments.models import (
     Assignment,
     Attachment,
+    DeadlineReminder,
     Membership,
     Organisation,
     OrganisationKind,
@@ -56,7 +57,7 @@ def write_report(*, assignment, organisation, period, by, summary="Arbetet går 
 
 
 @pytest.fixture
-def admin_data(budget, organisation, reporter, assignment, period, reviewer):
+def admin_data(budget, organisation, reporter, assignment, period, reviewer, settings):
     """At least one object of every model registered in the admin."""
     council_goal = factories.make_council_goal(budget=budget)
     council_goal.global_goals.add(GlobalGoal.objects.sdg().get(number=11))
@@ -65,6 +66,9 @@ def admin_data(budget, organisation, reporter, assignment, period, reviewer):
     assignment.global_targets.add(GlobalTarget.objects.get(goal__number=11, code="11.6"))
     factories.make_organisation(name="Dotterbolaget AB", kind=OrganisationKind.BOLAG)
     Organisation.objects.filter(name="Dotterbolaget AB").update(parent=organisation)
+    DeadlineReminder.objects.create(
+        organisation=organisation, period=period, sent_on=period.deadline, recipients=1
+    )
 
     report = services.create_report(
         assignment=assignment, organisation=organisation, period=period, by=reporter
@@ -81,7 +85,19 @@ def admin_data(budget, organisation, reporter, assignment, period, reviewer):
         assignment=assignment, organisation=organisation, period=period, by=reporter
     )
     services.approve_report(report=report, by=reviewer)
-    return services.publish_report(report=report, by=reviewer)
+    report = services.publish_report(report=report, by=reviewer)
+
+    # django-axes' records, made the way real sign-ins make them: a successful sign-in
+    # (AccessLog), then a failed one (AccessAttempt, and AccessFailureLog, which axes only
+    # writes with AXES_ENABLE_ACCESS_FAILURE_LOG on).
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+    browser = Client()
+    login_url = reverse("login")
+    signed_in = {"username": reviewer.username, "password": factories.PASSWORD}
+    assert browser.post(login_url, signed_in).status_code == 302
+    failed = {"username": reporter.username, "password": "not the password"}
+    assert browser.post(login_url, failed).status_code == 200
+    return report
 
 
 @pytest.fixture
