@@ -61,3 +61,36 @@ def malmo_2018(db):
     from goals.models import Budget
 
     return Budget.objects.get(year=2018)
+
+
+def ensure_reference_data() -> None:
+    """
+    Put back what migrations create (the global goals and the reviewer group) after a
+    transactional test has emptied the tables. Not serialized_rollback: pytest-django's
+    serialized rollback restores nothing once Playwright's sync API has run (pytest-django
+    issue 1117).
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from assignments.roles import REVIEWERS_GROUP, reviewer_codenames
+    from goals.models import GlobalGoal
+
+    if not GlobalGoal.objects.exists():
+        importlib.import_module("goals.migrations.0002_global_frameworks").load(apps, None)
+    group, created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    if created:
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in reviewer_codenames()
+            ]
+        )
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests: the reference data every migrated database has."""
+    ensure_reference_data()

@@ -1,0 +1,118 @@
+"""A demo reporter files a report in the browser, from signing in to a submitted report."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from assignments.management.commands.seed_demo import DEMO_PASSWORD
+from assignments.models import Report, ReportStatus
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+TEXT = {
+    "sv": {
+        "prefix": "",
+        "username": "Användarnamn",
+        "password": "Lösenord",
+        "log_in": "Logga in",
+        "mine": "Mina uppdrag",
+        "start": "Starta rapport",
+        "summary": "Sammanfattning",
+        "attach": "Bifoga dokument",
+        "goal": "Mål 11",
+        "save": "Spara utkast",
+        "saved": "Utkastet sparades.",
+        "continue": "Spara och gå vidare till inskickning",
+        "submit": "Skicka in rapporten",
+        "submitted": "Inskickad",
+    },
+    "en": {
+        "prefix": "/en",
+        "username": "Username",
+        "password": "Password",
+        "log_in": "Log in",
+        "mine": "My assignments",
+        "start": "Start report",
+        "summary": "Summary",
+        "attach": "Attach documents",
+        "goal": "Goal 11",
+        "save": "Save draft",
+        "saved": "The draft was saved.",
+        "continue": "Save and continue to submit",
+        "submit": "Submit the report",
+        "submitted": "Submitted",
+    },
+}
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(("language", "username"), [("sv", "mkb"), ("en", "teknik")])
+def test_a_reporter_writes_attaches_picks_targets_and_submits(
+    page, live_server, demo_data, assert_accessible, tmp_path, language, username
+):
+    text = TEXT[language]
+    page.goto(f"{text['prefix']}/")
+    page.get_by_role("link", name=text["log_in"]).first.click()
+    assert_accessible(page, "login page")
+    page.get_by_label(text["username"]).fill(username)
+    page.get_by_label(text["password"], exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=text["log_in"]).click()
+
+    # "Mina uppdrag": start the annual analysis report.
+    page.get_by_role("link", name=text["mine"]).click()
+    page.wait_for_selector("section.org-group")
+    assert_accessible(page, "my assignments")
+    annual = page.locator("section.org-group").first
+    annual.get_by_role("button", name=text["start"]).last.click()
+    page.wait_for_selector("form.report-form")
+    assert_accessible(page, "empty report form")
+
+    page.get_by_label(text["summary"]).fill("Vi har tagit fram exempel i samverkan med skolorna.")
+    pdf = tmp_path / "handlingsplan.pdf"
+    pdf.write_bytes(PDF)
+    page.get_by_label(text["attach"]).set_input_files(str(pdf))
+
+    # Pick two targets of goal 11 with the keyboard alone.
+    goal = page.locator("summary", has_text=text["goal"])
+    goal.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    checked = page.locator(".target-group[open] input[type=checkbox]:checked")
+    assert checked.count() == 2
+
+    page.get_by_role("button", name=text["save"]).click()
+    page.get_by_text(text["saved"]).wait_for()
+    assert page.get_by_role("link", name="handlingsplan.pdf").count() == 1
+    assert_accessible(page, "saved draft")
+
+    page.get_by_role("button", name=text["continue"]).click()
+    page.get_by_role("button", name=text["submit"]).wait_for()
+    assert "Vi har tagit fram exempel" in page.content()
+    assert_accessible(page, "confirmation")
+    page.get_by_role("button", name=text["submit"]).click()
+
+    page.get_by_text(text["submitted"], exact=True).first.wait_for()
+    assert_accessible(page, "submitted report")
+    report = Report.objects.get(
+        organisation__memberships__user__username=username, period__name="Årsanalys"
+    )
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.current_version.attachments.get().original_name == "handlingsplan.pdf"
+    assert report.current_version.contributed_targets.count() == 2
