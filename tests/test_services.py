@@ -101,6 +101,8 @@ def test_sending_back_needs_a_note(submitted, reviewer):
         ("approved", "approve"),
         ("approved", "submit"),
         ("approved", "save"),
+        ("draft", "reopen"),
+        ("submitted", "reopen"),
     ],
 )
 def test_invalid_transitions_are_refused(request, fixture, transition, reporter, reviewer):
@@ -112,6 +114,7 @@ def test_invalid_transitions_are_refused(request, fixture, transition, reporter,
         "return": lambda: services.return_report(report=report, by=reviewer, note="Nej"),
         "submit": lambda: services.submit_report(report=report, by=reporter),
         "save": lambda: services.save_report(report=report, by=reporter, content={"summary": "x"}),
+        "reopen": lambda: services.reopen_report(report=report, by=reviewer, note="Rätta"),
     }
     with pytest.raises(ValidationError) as error:
         calls[transition]()
