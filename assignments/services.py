@@ -27,7 +27,7 @@ from django.utils.translation import pgettext
 
 from goals.models import GlobalTarget
 
-from . import notifications, uploads
+from . import caching, notifications, uploads
 from .models import (
     Assignment,
     Attachment,
@@ -265,6 +265,7 @@ def publish_report(*, report: Report, by: User) -> Report:
     report.published_version = report.current_version
     report.updated_at = timezone.now()
     report.save()
+    transaction.on_commit(caching.public_content_changed)
     _log(
         report,
         action=ReportAction.PUBLISHED,

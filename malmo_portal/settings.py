@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "import_export",
+    "django.contrib.sitemaps",
     "goals",
     "assignments",
 ]
@@ -202,5 +204,7 @@ PORTAL_ORGANISATION_NAME = env.str("PORTAL_ORGANISATION_NAME", default="Malmö s
 PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # How many days before a period's deadline send_deadline_reminders e-mails the reporters.
 PORTAL_REMINDER_DAYS = env.int("PORTAL_REMINDER_DAYS", default=7)
+# How long a public page stays in the cache; publishing clears every cached page at once.
+PORTAL_PUBLIC_CACHE_SECONDS = env.int("PORTAL_PUBLIC_CACHE_SECONDS", default=60 * 60)
 # The address links in e-mails point at, e.g. https://hallbarhet.malmo.example
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -19,6 +19,9 @@ urlpatterns += i18n_patterns(
     path("", assignment_views.home, name="home"),
     path(_("account/"), include("django.contrib.auth.urls")),
     path("", include("assignments.urls")),
+    path("", include("assignments.public_urls")),
+    path("", include("goals.urls")),
+    path(_("data/"), include("assignments.opendata_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
