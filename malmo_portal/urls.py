@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("assignments.urls")),
     path("", include("assignments.public_urls")),
     path("", include("goals.urls")),
+    path("", include("assignments.goal_urls")),
     path(_("data/"), include("assignments.opendata_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

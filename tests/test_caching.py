@@ -6,6 +6,7 @@ from django.test import RequestFactory
 
 from assignments import caching
 from assignments.models import User
+from goals.models import GlobalGoal
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,17 @@ def test_publishing_a_report_refreshes_the_public_pages(
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_report(report=report, by=reviewer)
     assert get().content == b"page 2"
+
+
+def test_changing_an_assignment_refreshes_the_public_pages(
+    assignment, django_capture_on_commit_callbacks
+):
+    calls.clear()
+    get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment.title = "Ny rubrik"
+        assignment.save()
+    assert get().content == b"page 2"
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment.global_goals.add(GlobalGoal.objects.sdg().get(number=11))
+    assert get().content == b"page 3"

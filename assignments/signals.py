@@ -1,0 +1,45 @@
+"""
+Keep the public page cache honest: any change to what public pages show from the city's
+reference data (budgets, goals, organisations, assignments, periods), whether made in the
+admin, by an import or in a shell, refreshes every cached public page after commit.
+Reports reach the public only by being published, which the publish service handles.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
+
+from . import caching
+from .models import Assignment, Organisation, ReportingPeriod, Responsibility
+
+PUBLIC_MODELS = [
+    Budget,
+    GoalArea,
+    CouncilGoal,
+    GlobalGoal,
+    GlobalTarget,
+    Organisation,
+    Assignment,
+    Responsibility,
+    ReportingPeriod,
+]
+PUBLIC_LINKS = [
+    CouncilGoal.global_goals.through,
+    Assignment.global_goals.through,
+    Assignment.global_targets.through,
+]
+
+
+def _changed(sender, **kwargs) -> None:
+    transaction.on_commit(caching.public_content_changed)
+
+
+def connect() -> None:
+    for model in PUBLIC_MODELS:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-save-{model}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-cache-delete-{model}")
+    for through in PUBLIC_LINKS:
+        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"public-cache-m2m-{through}")
