@@ -1,0 +1,629 @@
+"""
+The review in the admin: the queue the report list opens on, its filters and search, the
+review page with the submitted version beside the previous one, and who sees what.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from assignments import services
+from assignments.admin import word_diff
+from assignments.models import (
+    Assignment,
+    Organisation,
+    OrganisationKind,
+    Progress,
+    Report,
+    ReportStatus,
+)
+from goals.models import Framework, GlobalGoal, GlobalTarget
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_active_language():
+    """A request to an /en/ page leaves English active in this thread (LocaleMiddleware does
+    not switch back); put back what was active, so that no later test runs in English."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
+def url(name: str, *args, **query) -> str:
+    """An address of the English admin (and portal), so that tests read English wording."""
+    with translation.override("en"):
+        address = reverse(name, args=args)
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+def changelist(**query) -> str:
+    return url("admin:assignments_report_changelist", **query)
+
+
+def review_page(report: Report) -> str:
+    return url("admin:assignments_report_change", report.pk)
+
+
+def write(
+    *, assignment, organisation, period, by, summary="Arbetet går enligt plan.", **content
+) -> Report:
+    """A saved draft, made the way the reporters' pages make it."""
+    report = services.create_report(
+        assignment=assignment, organisation=organisation, period=period, by=by
+    )
+    return services.save_report(
+        report=report, by=by, content={"summary": summary, "progress": "on_track", **content}
+    )
+
+
+def submit(**kwargs) -> Report:
+    """A submitted report: written, saved and submitted through the services."""
+    by = kwargs["by"]
+    report = write(**kwargs)
+    services.submit_report(report=report, by=by)
+    return Report.objects.get(pk=report.pk)
+
+
+def rows(response) -> list[Report]:
+    return list(response.context["cl"].result_list)
+
+
+@pytest.fixture
+def queue(budget, period, organisation, reporter):
+    """Two submitted reports of the open period, and reports the queue must not show."""
+    first = factories.make_assignment(budget=budget, organisations=[organisation])
+    second = factories.make_assignment(budget=budget, organisations=[organisation])
+    draft_assignment = factories.make_assignment(budget=budget, organisations=[organisation])
+    older = submit(assignment=second, organisation=organisation, period=period, by=reporter)
+    newer = submit(assignment=first, organisation=organisation, period=period, by=reporter)
+    draft = write(
+        assignment=draft_assignment, organisation=organisation, period=period, by=reporter
+    )
+    later = factories.make_period(
+        budget=budget, opens_on=datetime.date(2000, 1, 1), deadline=datetime.date(2100, 1, 1)
+    )
+    elsewhere = submit(assignment=first, organisation=organisation, period=later, by=reporter)
+    return {"older": older, "newer": newer, "draft": draft, "elsewhere": elsewhere}
+
+
+# The queue
+
+
+def test_the_bare_report_list_opens_the_queue(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(changelist())
+
+    assert response.status_code == 302
+    target = urlsplit(response.url)
+    assert target.path == changelist()
+    assert parse_qs(target.query) == {
+        "status__exact": ["submitted"],
+        "period__id__exact": [str(queue["older"].period_id)],
+    }
+
+
+def test_the_queue_shows_the_open_periods_submitted_reports_oldest_first(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(changelist(), follow=True)
+
+    assert response.status_code == 200
+    assert rows(response) == [queue["older"], queue["newer"]]
+    # The filters are in the address and shown, so the reviewer can clear them.
+    assert response.context["cl"].has_active_filters
+
+
+def test_the_every_report_link_shows_every_report(client, reviewer, queue):
+    client.force_login(reviewer)
+    queue_page = client.get(changelist(), follow=True).content.decode()
+    assert f'href="{changelist()}?all=1"' in queue_page
+    response = client.get(changelist(all=1))
+
+    assert response.status_code == 200
+    assert set(rows(response)) == set(queue.values())
+
+
+def test_the_queue_opens_on_the_open_period_whose_deadline_comes_first(
+    client, reviewer, budget, period
+):
+    factories.make_period(
+        budget=budget,
+        name="Stängd",
+        opens_on=datetime.date(2000, 1, 1),
+        deadline=datetime.date(2001, 1, 1),
+        closed=True,
+    )
+    factories.make_period(
+        budget=budget,
+        name="Inte öppnad",
+        opens_on=datetime.date(2098, 1, 1),
+        deadline=datetime.date(2098, 6, 1),
+    )
+    nearest = factories.make_period(
+        budget=budget,
+        name="Närmast",
+        opens_on=datetime.date(2000, 1, 1),
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    client.force_login(reviewer)
+    response = client.get(changelist())
+    assert parse_qs(urlsplit(response.url).query)["period__id__exact"] == [str(nearest.pk)]
+
+
+def test_without_an_open_period_the_queue_is_every_submitted_report(client, reviewer, period):
+    period.closed = True
+    period.save()
+    client.force_login(reviewer)
+    response = client.get(changelist())
+    assert parse_qs(urlsplit(response.url).query) == {"status__exact": ["submitted"]}
+
+
+def test_a_request_with_a_query_is_never_redirected(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(changelist(q="Test"))
+    assert response.status_code == 200
+
+
+def test_the_queue_shows_each_column(client, reviewer, queue, organisation):
+    report = queue["older"]
+    client.force_login(reviewer)
+    response = client.get(changelist(status__exact="submitted", period__id__exact=report.period_id))
+    html = response.content.decode()
+    for text in [
+        report.assignment.code,
+        report.assignment.title,
+        organisation.name,
+        str(report.period),
+        "Submitted",
+        "On track",
+        str(report.submitted_by),
+    ]:
+        assert text in html, text
+
+
+# Filters and search
+
+
+@pytest.fixture
+def varied(budget, period, reporter, organisation):
+    """Reports that differ in every filtered property."""
+    company = factories.make_organisation(
+        name="Malmö Energi AB", slug="malmo-energi", kind=OrganisationKind.BOLAG
+    )
+    company_reporter = factories.make_member(company)
+    goal = factories.make_council_goal(budget=budget)
+    climate = factories.make_assignment(
+        budget=budget,
+        organisations=[organisation, company],
+        council_goal=goal,
+        title="Klimatomställning i staden",
+    )
+    # Two SDGs of one assignment: the SDG filter still lists each report once.
+    climate.global_goals.add(
+        GlobalGoal.objects.sdg().get(number=13), GlobalGoal.objects.sdg().get(number=11)
+    )
+    climate.global_goals.add(GlobalGoal.objects.mdg().get(number=7))
+    schools = factories.make_assignment(
+        budget=budget, organisations=[organisation], title="Skolor och lärande"
+    )
+    schools.global_goals.add(GlobalGoal.objects.sdg().get(number=4))
+    return {
+        "climate_committee": submit(
+            assignment=climate,
+            organisation=organisation,
+            period=period,
+            by=reporter,
+            summary="Cykelbanor byggs ut.",
+            narrative="Vi planterar träd längs Amiralsgatan.",
+        ),
+        "climate_company": submit(
+            assignment=climate,
+            organisation=company,
+            period=period,
+            by=company_reporter,
+            summary="Solceller på taken.",
+            progress=Progress.AT_RISK,
+        ),
+        "schools": write(
+            assignment=schools,
+            organisation=organisation,
+            period=period,
+            by=reporter,
+            summary="Läxhjälp i alla stadsdelar.",
+        ),
+        "goal": goal,
+        "company": company,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status__exact": "draft"}, ["schools"]),
+        ({"status__exact": "submitted"}, ["climate_committee", "climate_company"]),
+        ({"progress__exact": "at_risk"}, ["climate_company"]),
+        ({"organisation__kind__exact": "bolag"}, ["climate_company"]),
+        ({"organisation__id__exact": "company"}, ["climate_company"]),
+        ({"assignment__council_goal__id__exact": "goal"}, ["climate_committee", "climate_company"]),
+        ({"sdg": "13"}, ["climate_committee", "climate_company"]),
+        ({"sdg": "11"}, ["climate_committee", "climate_company"]),
+        ({"sdg": "4"}, ["schools"]),
+        ({"sdg": "7"}, []),  # MDG 7 is linked, SDG 7 is not
+        ({"sdg": "4", "status__exact": "submitted"}, []),
+    ],
+)
+def test_filters_return_the_right_reports(client, reviewer, varied, query, expected):
+    query = {key: str(getattr(varied.get(value), "pk", value)) for key, value in query.items()}
+    client.force_login(reviewer)
+    response = client.get(changelist(**query))
+    assert response.status_code == 200
+    assert sorted(r.pk for r in rows(response)) == sorted(varied[name].pk for name in expected)
+
+
+def test_the_period_filter_narrows_to_one_period(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(changelist(period__id__exact=queue["elsewhere"].period_id))
+    assert rows(response) == [queue["elsewhere"]]
+
+
+def test_filters_offer_their_choices(client, reviewer, varied, budget):
+    factories.make_period(budget=budget)  # A filter with one choice is not shown.
+    client.force_login(reviewer)
+    response = client.get(changelist(status__exact="submitted"))
+    with translation.override("en"):
+        titles = [str(spec.title) for spec in response.context["cl"].filter_specs]
+    assert titles == [
+        "reporting period",
+        "status",
+        "progress",
+        "organisation kind",
+        "organisation",
+        "council goal",
+        "Agenda 2030 goal",
+    ]
+    html = response.content.decode()
+    assert "Goal 13:" in html
+    assert varied["goal"].code in html
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("Klimatomställning", ["climate_committee", "climate_company"]),  # assignment title
+        ("Solceller", ["climate_company"]),  # summary
+        ("amiralsgatan", ["climate_committee"]),  # narrative, any case
+        ("läxhjälp", ["schools"]),
+        ("Testnämnden", ["climate_committee", "schools"]),  # organisation name
+        ("Klimatomställning träd", ["climate_committee"]),  # every word must match
+        ('"planterar träd"', ["climate_committee"]),  # a quoted phrase
+        ("finns inte", []),
+    ],
+)
+def test_search_covers_assignment_organisation_and_texts(client, reviewer, varied, term, expected):
+    client.force_login(reviewer)
+    response = client.get(changelist(q=term))
+    assert sorted(r.pk for r in rows(response)) == sorted(varied[name].pk for name in expected)
+
+
+def test_search_finds_a_report_by_assignment_code(client, reviewer, varied):
+    report = varied["schools"]
+    client.force_login(reviewer)
+    response = client.get(changelist(q=report.assignment.code))
+    assert rows(response) == [report]
+
+
+# Constant queries
+
+
+class BulkReports:
+    """Submitted reports in one period, made in bulk: fifty assignments by a hundred bodies."""
+
+    def __init__(self, *, period, reporter) -> None:
+        budget = period.budget
+        self.period, self.reporter = period, reporter
+        organisations = Organisation.objects.bulk_create(
+            Organisation(name=f"Bulknämnd {n:03}", slug=f"bulk-{n:03}", kind="namnd")
+            for n in range(100)
+        )
+        goal = factories.make_council_goal(budget=budget)
+        assignments = Assignment.objects.bulk_create(
+            Assignment(budget=budget, council_goal=goal, code=f"B{n:02}", title=f"Bulkuppdrag {n}")
+            for n in range(50)
+        )
+        sdg = GlobalGoal.objects.sdg().get(number=11)
+        Assignment.global_goals.through.objects.bulk_create(
+            Assignment.global_goals.through(assignment=a, globalgoal=sdg) for a in assignments
+        )
+        self.pairs = [(a, o) for a in assignments for o in organisations]
+        self.count = 0
+
+    def grow_to(self, total: int) -> None:
+        start = timezone.now() - datetime.timedelta(days=20)
+        Report.objects.bulk_create(
+            (
+                Report(
+                    assignment=assignment,
+                    organisation=organisation,
+                    period=self.period,
+                    status=ReportStatus.SUBMITTED,
+                    progress=Progress.ON_TRACK,
+                    summary=f"Sammanfattning {n}",
+                    submitted_at=start + datetime.timedelta(minutes=n),
+                    submitted_by=self.reporter,
+                )
+                for n, (assignment, organisation) in enumerate(
+                    self.pairs[self.count : total], start=self.count
+                )
+            ),
+            batch_size=1000,
+        )
+        self.count = total
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status__exact": "submitted"},
+        {"status__exact": "submitted", "sdg": "11", "q": "Sammanfattning"},
+    ],
+    ids=["queue", "filtered-and-searched"],
+)
+def test_the_queue_makes_as_many_queries_for_5000_reports_as_for_100(
+    client, reviewer, period, reporter, django_assert_num_queries, query
+):
+    reports = BulkReports(period=period, reporter=reporter)
+    address = changelist(period__id__exact=period.pk, **query)
+    client.force_login(reviewer)
+
+    reports.grow_to(100)
+    client.get(address)  # Warm caches (content types, the session) outside the count.
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(address)
+    assert response.context["cl"].result_count == 100
+
+    reports.grow_to(5000)
+    with django_assert_num_queries(len(small)):
+        response = client.get(address)
+    assert response.context["cl"].result_count == 5000
+    assert len(response.context["cl"].result_list) == 100  # one page
+
+
+# The review page
+
+
+@pytest.fixture
+def two_periods(budget, assignment, organisation, reporter, reviewer):
+    """The organisation's approved report of an earlier period, and this period's, submitted."""
+    earlier = factories.make_period(
+        budget=budget,
+        name="Tertial 1",
+        opens_on=datetime.date(2000, 1, 1),
+        deadline=datetime.date(2050, 1, 1),
+    )
+    before = submit(
+        assignment=assignment,
+        organisation=organisation,
+        period=earlier,
+        by=reporter,
+        summary="Vi har kartlagt tio skolor.",
+        narrative="Samma text.",
+    )
+    services.approve_report(report=before, by=reviewer)
+    now = submit(
+        assignment=assignment,
+        organisation=organisation,
+        period=factories.make_period(
+            budget=budget,
+            name="Tertial 2",
+            opens_on=datetime.date(2000, 1, 1),
+            deadline=datetime.date(2051, 1, 1),
+        ),
+        by=reporter,
+        summary="Vi har kartlagt tolv skolor.",
+        narrative="Samma text.",
+        percent_complete=40,
+    )
+    return before, now
+
+
+def test_the_review_page_shows_the_submitted_version_beside_the_previous_period(
+    client, reviewer, two_periods
+):
+    before, now = two_periods
+    client.force_login(reviewer)
+    response = client.get(review_page(now))
+
+    assert response.status_code == 200
+    review = response.context["review"]
+    assert review["version"] == now.current_version
+    assert review["previous"] == before.current_version
+    html = response.content.decode()
+    assert "Previous: version 1, Tertial 1 2018" in html
+    assert "Submitted: version 1, Tertial 2 2018" in html
+    assert '<del><span class="visually-hidden">removed: </span>tio</del>' in html
+    assert '<ins><span class="visually-hidden">added: </span>tolv</ins>' in html
+    summary = next(row for row in review["rows"] if row.label == "Summary")
+    narrative = next(row for row in review["rows"] if row.label == "Narrative")
+    assert summary.changed and not narrative.changed
+
+
+def test_a_resubmitted_report_is_compared_with_its_own_earlier_version(
+    client, reviewer, two_periods, reporter
+):
+    _before, now = two_periods
+    services.return_report(report=now, by=reviewer, note="Skriv mer om skolorna.")
+    report = services.save_report(
+        report=now,
+        by=reporter,
+        content={"summary": "Vi har kartlagt tolv skolor. Nu även två förskolor."},
+    )
+    services.submit_report(report=report, by=reporter)
+    client.force_login(reviewer)
+    response = client.get(review_page(now))
+
+    review = response.context["review"]
+    assert review["version"].number == 2
+    assert review["previous"].report_id == now.pk
+    assert review["previous"].number == 1
+    assert '<ins><span class="visually-hidden">added: </span>Nu även två förskolor.</ins>' in (
+        response.content.decode()
+    )
+
+
+def test_a_first_report_is_shown_without_comparison(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(review_page(queue["older"]))
+    html = response.content.decode()
+    assert response.context["review"]["previous"] is None
+    assert "There is no earlier version" in html
+    assert "<ins>" not in html and "<del>" not in html
+    assert queue["older"].summary in html
+
+
+def test_a_draft_has_no_version_to_review(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(review_page(queue["draft"]))
+    assert response.status_code == 200
+    assert "The report has not been submitted yet." in response.content.decode()
+    assert response.context["review"]["decisions"] == []
+
+
+def test_the_review_page_escapes_the_reporters_text(
+    client, reviewer, budget, organisation, reporter, period
+):
+    report = submit(
+        assignment=factories.make_assignment(budget=budget, organisations=[organisation]),
+        organisation=organisation,
+        period=period,
+        by=reporter,
+        summary='<script>alert("x")</script> & <b>fet</b>',
+    )
+    client.force_login(reviewer)
+    html = client.get(review_page(report)).content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;fet&lt;/b&gt;" in html
+
+
+def test_the_review_page_lists_attachments_targets_and_the_log(
+    client, reviewer, budget, organisation, reporter, period
+):
+    report = write(
+        assignment=factories.make_assignment(budget=budget, organisations=[organisation]),
+        organisation=organisation,
+        period=period,
+        by=reporter,
+    )
+    services.save_report(
+        report=report,
+        by=reporter,
+        content={"summary": "Med bilaga."},
+        targets=GlobalTarget.objects.filter(goal__framework=Framework.SDG, code="11.6"),
+    )
+    attachment = services.add_attachment(
+        report=report,
+        by=reporter,
+        upload=SimpleUploadedFile("Handlingsplan.pdf", PDF, content_type="application/pdf"),
+    )
+    services.submit_report(report=report, by=reporter)
+    client.force_login(reviewer)
+    response = client.get(review_page(report))
+    html = response.content.decode()
+
+    download = url("assignments:attachment_download", report.pk, attachment.pk)
+    assert f'<a href="{download}" download>Handlingsplan.pdf</a>' in html
+    assert client.get(download).status_code == 200  # the reviewer may download it
+    assert "<strong>11.6</strong>" in html
+    assert [event.get_action_display() for event in response.context["review"]["events"]] == [
+        "Submitted",
+        "Saved",
+        "Saved",
+        "Created",
+    ]
+    assert "History of the report" in html
+
+
+def test_word_diff_marks_words_not_spacing_and_escapes():
+    with translation.override("en"):
+        old, new = word_diff("Ett  <två>\ntre fyra", "Ett <två> tre fem sex")
+    assert old == (
+        'Ett  &lt;två&gt;\ntre <del><span class="visually-hidden">removed: </span>fyra</del>'
+    )
+    assert new == (
+        'Ett &lt;två&gt; tre <ins><span class="visually-hidden">added: </span>fem sex</ins>'
+    )
+    assert word_diff("Lika", "Lika") == ("Lika", "Lika")
+
+
+# Who sees what
+
+
+def test_reviewers_get_the_decision_buttons_and_actions(client, reviewer, queue):
+    client.force_login(reviewer)
+    response = client.get(review_page(queue["older"]))
+    assert [d.decision.name for d in response.context["review"]["decisions"]] == [
+        "approve",
+        "send_back",
+    ]
+    html = response.content.decode()
+    assert ">Approve</button>" in html and ">Send back</button>" in html
+
+    response = client.get(changelist(status__exact="submitted"))
+    actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    assert {"approve_selected", "send_back_selected"} <= set(actions)
+    assert "Publish a period’s approved reports" in response.content.decode()
+
+
+def test_staff_who_only_read_reports_get_no_decisions(client, queue):
+    reader = factories.make_user(is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_report"))
+    client.force_login(reader)
+
+    response = client.get(review_page(queue["older"]))
+    assert response.status_code == 200
+    assert response.context["review"]["decisions"] == []
+    html = response.content.decode()
+    assert ">Approve</button>" not in html and ">Send back</button>" not in html
+
+    response = client.get(changelist(status__exact="submitted"))
+    assert response.status_code == 200
+    assert response.context["action_form"] is None
+    assert "Publish a period" not in response.content.decode()
+
+    for name in ["approve", "send_back", "publish", "reopen"]:
+        address = url(f"admin:assignments_report_{name}", queue["older"].pk)
+        assert client.post(address, {"note": "Nej."}).status_code == 403
+    assert client.get(url("admin:assignments_report_publish_period")).status_code == 403
+    assert Report.objects.get(pk=queue["older"].pk).status == ReportStatus.SUBMITTED
+
+
+def test_a_reporter_gets_no_admin_page(client, reporter, queue):
+    client.force_login(reporter)
+    report = queue["older"]
+    addresses = [
+        url("admin:index"),
+        changelist(),
+        review_page(report),
+        url("admin:assignments_report_publish_period"),
+    ]
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 302, address
+        assert response.url.startswith(url("admin:login")), address
+    for name in ["approve", "send_back", "publish", "reopen"]:
+        response = client.post(url(f"admin:assignments_report_{name}", report.pk), {"note": "x"})
+        assert response.status_code == 302
+        assert response.url.startswith(url("admin:login"))
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
