@@ -135,6 +135,10 @@ AXES_VERBOSE = False
 # Keep a log of failed sign-ins for the admin's access failure list.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
+# Admin exports (django-import-export): neutralise spreadsheet formulas in exported cells,
+# so a text typed as "=HYPERLINK(…)" cannot run in a reviewer's spreadsheet.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # Internationalisation: Swedish first, English second.
 
 LANGUAGE_CODE = "sv"
