@@ -1,5 +1,29 @@
 """The public pages of the global frameworks: Agenda 2030 and the Millennium goals."""
 
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import goal_views
+
 app_name = "goals_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        _("agenda-2030/"),
+        include(
+            [
+                path("", goal_views.sdg_list, name="sdg_list"),
+                path(_("goals/<int:number>/"), goal_views.sdg_detail, name="sdg_detail"),
+            ]
+        ),
+    ),
+    path(
+        _("millennium-goals/"),
+        include(
+            [
+                path("", goal_views.mdg_list, name="mdg_list"),
+                path(_("goals/<int:number>/"), goal_views.mdg_detail, name="mdg_detail"),
+            ]
+        ),
+    ),
+]

@@ -3,26 +3,53 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
 
+from . import charts
+from .caching import public_page
 from .models import Responsibility, ResponsibilityRole
+from .public_views import (
+    latest_published,
+    latest_reports,
+    periods_with_published_reports,
+    progress_counts,
+)
 
 # Above this many responsible organisations an assignment shows a count and a folded list
 # instead of every name ("Samtliga nämnder och bolag" is some thirty of them).
 MANY_ORGANISATIONS = 5
 
+PROGRESS_CHART_TITLE = _(
+    "Progress by the latest published report of each committee and company on each assignment"
+)
 
+
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
-    """The public start page: what the portal is, and the current budget's goals and assignments.
+    """The public start page: what the portal is, how the current budget's assignments are
+    going by their latest published reports, the newest reports, and the budget's goals and
+    assignments.
 
     Every list is fetched up front with a fixed number of queries, however large the budget.
     """
     budget = Budget.objects.current()
     context: dict[str, object] = {"budget": budget}
     if budget is not None:
-        context["goal_areas"] = _goal_areas(budget)
-        context["assignments"] = _assignments(budget)
+        assignments = _assignments(budget)
+        counts = progress_counts(latest_published().filter(assignment__budget=budget))
+        context.update(
+            goal_areas=_goal_areas(budget),
+            assignments=assignments,
+            progress_chart=charts.progress_distribution(
+                counts, title=PROGRESS_CHART_TITLE, chart_id="home-progress"
+            ),
+            reported_count=sum(counts.values()),
+            responsibility_count=sum(a.organisation_count for a in assignments),
+            latest_reports=latest_reports(),
+            periods=periods_with_published_reports(budget),
+        )
     return render(request, "assignments/home.html", context)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.template import Context, Template
@@ -174,11 +175,13 @@ def test_many_responsible_organisations_are_counted_and_listed_in_details(client
 def test_home_page_query_count_does_not_grow_with_the_data(client):
     build_budget(year=2018, areas=1, assignments=2, organisations_each=2)
     client.get("/")  # warm up per-process caches
+    cache.clear()  # measure a rendered page, not one served from the public page cache
     with CaptureQueriesContext(connection) as small:
         assert client.get("/").status_code == 200
 
     # A newer budget becomes the current one, with many more rows of every kind.
     build_budget(year=2019, areas=6, assignments=30, organisations_each=8)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         response = client.get("/")
     assert response.status_code == 200
@@ -186,8 +189,9 @@ def test_home_page_query_count_does_not_grow_with_the_data(client):
 
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     # Budget, goal areas, council goals and their global goals, assignments and their
-    # responsibilities, global goals and targets.
-    assert len(small) == 8
+    # responsibilities, global goals and targets; the progress counts of the latest published
+    # reports, the latest published reports and the periods that have published reports.
+    assert len(small) == 11
 
 
 # Accessibility of the page's structure
@@ -247,24 +251,30 @@ def test_home_marks_itself_as_the_current_page_in_the_menu(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("path", "language", "next_path"),
+    ("path", "language", "other_path"),
     [("/", "en", "/en/"), ("/en/", "sv", "/")],
 )
-def test_language_switch_posts_to_set_language_with_the_same_page(
-    client, path, language, next_path
+def test_language_switch_links_to_the_same_page_in_the_other_language(
+    client, path, language, other_path
 ):
     page = outline(client.get(path))
-    forms = [attrs for tag, attrs in page.tags if tag == "form"]
-    hidden = {attrs["name"]: attrs["value"] for tag, attrs in page.tags if tag == "input"}
-    button = next(attrs for tag, attrs in page.tags if tag == "button")
+    switch = [attrs for tag, attrs in page.tags if tag == "a" and attrs.get("hreflang")]
 
-    assert forms[0]["action"] == reverse("set_language") and forms[0]["method"] == "post"
-    assert hidden["next"] == next_path
-    assert button["name"] == "language" and button["value"] == language
+    assert [attrs["href"] for attrs in switch] == [other_path]
+    assert switch[0]["lang"] == language
+    assert f'<html lang="{language}">' in client.get(other_path).content.decode()
 
-    response = client.post(reverse("set_language"), {"language": language, "next": next_path})
-    assert response.status_code == 302 and response["Location"] == next_path
-    assert f'<html lang="{language}">' in client.get(response["Location"]).content.decode()
+
+@pytest.mark.django_db
+def test_a_cached_page_switches_language_for_every_visitor():
+    """The switch holds no CSRF token, so a page cached for one visitor works for the next."""
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/")
+    page = second.get("/").content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    assert second.get("/en/").status_code == 200
 
 
 @pytest.mark.django_db

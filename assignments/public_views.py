@@ -1,0 +1,727 @@
+"""
+The public pages: published progress by assignment, organisation, council goal, reporting
+period and report, and the accessibility statement.
+
+Only published content is ever public. A report is public only through its published version
+(``Report.objects.published()``), and every text, progress value, target and attachment shown
+comes from ``report.published_version``, never from the report's own working fields, which
+may hold a correction under way. ``published_reports()`` defers those fields, so a template
+that reached for one would cost a query per report and fail the query-count tests.
+
+Every page makes the same number of queries however much data there is, and is served to
+anonymous visitors from the cache until something is published (``caching.public_page``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+
+from . import charts
+from .caching import public_page
+from .models import (
+    Assignment,
+    Attachment,
+    Organisation,
+    OrganisationKind,
+    Progress,
+    Report,
+    ReportAction,
+    ReportContent,
+    ReportEvent,
+    ReportingPeriod,
+    ReportVersion,
+    Responsibility,
+    ResponsibilityRole,
+)
+
+ASSIGNMENTS_PER_PAGE = 20
+
+# The order progress is told in: the work under way first, then what is done or not begun.
+PROGRESS_ORDER = (
+    Progress.ON_TRACK,
+    Progress.AT_RISK,
+    Progress.OFF_TRACK,
+    Progress.COMPLETED,
+    Progress.NOT_STARTED,
+)
+
+# The filter value for assignments that no organisation has published a report on yet.
+NOT_REPORTED = "none"
+
+# The headings of the organisation list, in the order the city presents itself.
+ORGANISATION_GROUPS = (
+    (OrganisationKind.KOMMUNSTYRELSE, _("City executive board")),
+    (OrganisationKind.NAMND, _("Committees")),
+    (OrganisationKind.BOLAG, _("Companies")),
+    (OrganisationKind.KOMMUNALFORBUND, _("Municipal associations")),
+)
+
+# When the accessibility statement was written and last reviewed.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 22)
+
+
+# Published reports
+
+
+def published_reports() -> QuerySet[Report]:
+    """
+    Reports with a public version, with that version and the time it was published.
+
+    The report's own content fields are deferred: what the public sees is the published
+    version's content (``report.published_version``), never the working copy.
+    """
+    published_at = (
+        ReportEvent.objects.filter(
+            report=OuterRef("pk"),
+            action=ReportAction.PUBLISHED,
+            version=OuterRef("published_version"),
+        )
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        Report.objects.published()
+        .defer(*ReportContent.CONTENT_FIELDS, "review_note")
+        .select_related("published_version")
+        .annotate(published_at=Subquery(published_at))
+    )
+
+
+def latest_published(reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    """
+    Of ``reports`` (all reports by default), the published ones that are the latest published
+    report of their assignment and organisation: the organisation's current word on it.
+    """
+    newer = Report.objects.published().filter(
+        Q(period__deadline__gt=OuterRef("period__deadline"))
+        | Q(period__deadline=OuterRef("period__deadline"), period__pk__gt=OuterRef("period")),
+        assignment=OuterRef("assignment"),
+        organisation=OuterRef("organisation"),
+    )
+    reports = Report.objects.all() if reports is None else reports
+    return reports.published().filter(~Exists(newer))
+
+
+@dataclass(frozen=True)
+class ProgressCount:
+    value: str
+    label: str
+    count: int
+
+
+def empty_counts() -> dict[str, int]:
+    return dict.fromkeys((str(p) for p in PROGRESS_ORDER), 0)
+
+
+def progress_counts(reports: QuerySet[Report]) -> dict[str, int]:
+    """How many of ``reports`` have each progress in their published version, in one query."""
+    counts = empty_counts()
+    rows = (
+        reports.order_by()
+        .values("published_version__progress")
+        .annotate(n=Count("pk"))
+        .values_list("published_version__progress", "n")
+    )
+    for progress, n in rows:
+        counts[progress] = counts.get(progress, 0) + n
+    return counts
+
+
+def progress_list(counts: Mapping[str, int], *, skip_zero: bool = False) -> list[ProgressCount]:
+    return [
+        ProgressCount(str(p), p.label, counts.get(p, 0))
+        for p in PROGRESS_ORDER
+        if counts.get(p, 0) or not skip_zero
+    ]
+
+
+def progress_by_assignment(assignment_ids: Iterable[int]) -> dict[int, list[ProgressCount]]:
+    """Per assignment, the progress of each organisation's latest published report."""
+    counts: dict[int, dict[str, int]] = defaultdict(empty_counts)
+    rows = (
+        latest_published(Report.objects.filter(assignment__in=list(assignment_ids)))
+        .order_by()
+        .values("assignment_id", "published_version__progress")
+        .annotate(n=Count("pk"))
+        .values_list("assignment_id", "published_version__progress", "n")
+    )
+    for assignment_id, progress, n in rows:
+        counts[assignment_id][progress] += n
+    return {pk: progress_list(c, skip_zero=True) for pk, c in counts.items()}
+
+
+def latest_reports(limit: int = 8) -> list[Report]:
+    """The most recently published reports, newest first."""
+    return list(
+        published_reports()
+        .select_related("assignment", "organisation", "period__budget")
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+
+
+def periods_with_published_reports(budget: Budget) -> list[ReportingPeriod]:
+    """The budget's reporting periods that have published reports, with how many."""
+    return list(
+        budget.periods.annotate(
+            published_count=Count("reports", filter=Q(reports__published_version__isnull=False))
+        )
+        .filter(published_count__gt=0)
+        .order_by("deadline", "pk")
+    )
+
+
+def _published_targets() -> Prefetch:
+    return Prefetch(
+        "published_version__contributed_targets",
+        queryset=GlobalTarget.objects.select_related("goal").order_by(
+            "goal__framework", "goal__number", "position"
+        ),
+    )
+
+
+def _published_attachments() -> Prefetch:
+    return Prefetch(
+        "published_version__attachments",
+        queryset=Attachment.objects.order_by("uploaded_at", "pk"),
+    )
+
+
+# Assignments and their responsible organisations
+
+
+def _responsibilities() -> Prefetch:
+    return Prefetch(
+        "responsibilities",
+        queryset=Responsibility.objects.select_related("organisation").order_by(
+            "role", "organisation__name"
+        ),
+    )
+
+
+def _global_goals() -> Prefetch:
+    return Prefetch("global_goals", queryset=GlobalGoal.objects.order_by("framework", "number"))
+
+
+def _global_targets() -> Prefetch:
+    return Prefetch(
+        "global_targets",
+        queryset=GlobalTarget.objects.select_related("goal").order_by(
+            "goal__framework", "goal__number", "position"
+        ),
+    )
+
+
+# How many organisations a list row names before it only counts the rest.
+NAMED_ORGANISATIONS = 3
+
+
+def _sort_responsibilities(assignment: Assignment) -> None:
+    everyone = list(assignment.responsibilities.all())
+    assignment.leads = [r.organisation for r in everyone if r.role == ResponsibilityRole.LEAD]
+    assignment.participants = [
+        r.organisation for r in everyone if r.role != ResponsibilityRole.LEAD
+    ]
+    assignment.named_leads = assignment.leads[:NAMED_ORGANISATIONS]
+    assignment.unnamed_count = len(everyone) - len(assignment.named_leads)
+
+
+# The assignment list
+
+
+def _council_goal_choices(goals: Iterable[CouncilGoal]) -> list:
+    groups: dict[str, list] = {}
+    for goal in goals:
+        group = f"{goal.area.budget.year} – {goal.area.number}. {goal.area.name}"
+        label = f"{goal.code} {Truncator(goal.text).chars(80)}"
+        groups.setdefault(group, []).append((goal.pk, label))
+    return [("", _("All council goals")), *groups.items()]
+
+
+class AssignmentFilterForm(forms.Form):
+    """The filters of the public assignment list; each one narrows the list further."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Words in the code, title or text of the assignment."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    year = forms.TypedChoiceField(
+        label=_("Budget year"), required=False, coerce=int, empty_value=None
+    )
+    organisation = forms.ChoiceField(label=_("Committee or company"), required=False)
+    council_goal = forms.TypedChoiceField(
+        label=_("Council goal"), required=False, coerce=int, empty_value=None
+    )
+    goal = forms.TypedChoiceField(
+        label=_("Global goal"), required=False, coerce=int, empty_value=None
+    )
+    progress = forms.ChoiceField(
+        label=_("Progress"),
+        required=False,
+        help_text=_("As told in the latest published report of each organisation."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        years = Budget.objects.order_by("-year").values_list("year", flat=True)
+        self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+        organisations = (
+            Organisation.objects.filter(
+                Exists(Responsibility.objects.filter(organisation=OuterRef("pk")))
+            )
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        self.fields["organisation"].choices = [
+            ("", _("All committees and companies")),
+            *organisations,
+        ]
+        self.fields["council_goal"].choices = _council_goal_choices(
+            CouncilGoal.objects.select_related("area__budget").order_by(
+                "-area__budget__year", "area__number", "number"
+            )
+        )
+        self.fields["goal"].choices = [
+            ("", _("All global goals")),
+            *(
+                (g.number, f"{g.label} {g.number}: {g.title}")
+                for g in GlobalGoal.objects.sdg().order_by("number")
+            ),
+        ]
+        self.fields["progress"].choices = [
+            ("", _("Any progress")),
+            *((str(p), p.label) for p in PROGRESS_ORDER),
+            (NOT_REPORTED, _("No published report yet")),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters chosen; an invalid one is left out (and shown as an error)."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and name not in self.errors
+        }
+
+
+def filter_assignments(assignments: QuerySet[Assignment], filters: Mapping) -> QuerySet:
+    """``assignments`` narrowed by the filters of ``AssignmentFilterForm``."""
+    if text := filters.get("q", "").strip():
+        assignments = assignments.filter(
+            Q(code__icontains=text) | Q(title__icontains=text) | Q(text__icontains=text)
+        )
+    if year := filters.get("year"):
+        assignments = assignments.filter(budget__year=year)
+    if slug := filters.get("organisation"):
+        assignments = assignments.filter(
+            Exists(
+                Responsibility.objects.filter(assignment=OuterRef("pk"), organisation__slug=slug)
+            )
+        )
+    if council_goal := filters.get("council_goal"):
+        assignments = assignments.filter(council_goal_id=council_goal)
+    if number := filters.get("goal"):
+        sdg = {"framework": Framework.SDG, "number": number}
+        linked_goal = Assignment.global_goals.through.objects.filter(
+            assignment=OuterRef("pk"), **{f"globalgoal__{k}": v for k, v in sdg.items()}
+        )
+        linked_target = Assignment.global_targets.through.objects.filter(
+            assignment=OuterRef("pk"), **{f"globaltarget__goal__{k}": v for k, v in sdg.items()}
+        )
+        # Targets a published report says the work contributes to count as well.
+        reported_target = ReportVersion.contributed_targets.through.objects.filter(
+            reportversion__report__assignment=OuterRef("pk"),
+            reportversion__report__published_version=F("reportversion"),
+            **{f"globaltarget__goal__{k}": v for k, v in sdg.items()},
+        )
+        assignments = assignments.filter(
+            Exists(linked_goal) | Exists(linked_target) | Exists(reported_target)
+        )
+    if progress := filters.get("progress"):
+        if progress == NOT_REPORTED:
+            assignments = assignments.filter(
+                ~Exists(Report.objects.published().filter(assignment=OuterRef("pk")))
+            )
+        else:
+            assignments = assignments.filter(
+                Exists(
+                    latest_published().filter(
+                        assignment=OuterRef("pk"), published_version__progress=progress
+                    )
+                )
+            )
+    return assignments
+
+
+@public_page
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    """Every assignment, searchable and filtered, with the progress of its published reports."""
+    form = AssignmentFilterForm(request.GET)
+    filters = form.filters()
+    assignments = filter_assignments(
+        Assignment.objects.select_related("budget", "council_goal__area").order_by(
+            "-budget__year", "code", "pk"
+        ),
+        filters,
+    )
+    paginator = Paginator(assignments, ASSIGNMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    prefetch_related_objects(rows, _responsibilities())
+    progress = progress_by_assignment(a.pk for a in rows)
+    for assignment in rows:
+        _sort_responsibilities(assignment)
+        assignment.progress_summary = progress.get(assignment.pk, [])
+    return render(
+        request,
+        "public/assignment_list.html",
+        {
+            "form": form,
+            "is_filtered": bool(filters),
+            "page_obj": page,
+            "assignments": rows,
+            "page_range": list(
+                paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "ellipsis": Paginator.ELLIPSIS,
+        },
+    )
+
+
+# One assignment
+
+
+@dataclass
+class ProgressCell:
+    period: ReportingPeriod
+    report: Report | None
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    role: str | None
+    cells: list[ProgressCell]
+    latest: Report | None = None
+
+
+@public_page
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assignment in full, and its progress period by period in each organisation's word."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
+            _responsibilities(), _global_goals(), _global_targets()
+        ),
+        pk=pk,
+    )
+    _sort_responsibilities(assignment)
+    periods = list(assignment.budget.periods.order_by("deadline", "pk"))
+    reports = list(
+        published_reports()
+        .filter(assignment=assignment)
+        .select_related("organisation", "period__budget")
+        .order_by("organisation__name", "period__deadline", "period__pk")
+    )
+    by_key = {(r.organisation_id, r.period_id): r for r in reports}
+
+    # Responsible organisations first, as the budget names them; then any organisation whose
+    # published report remains after it stopped being responsible.
+    organisations: dict[int, tuple[Organisation, str | None]] = {
+        r.organisation_id: (r.organisation, r.role) for r in assignment.responsibilities.all()
+    }
+    for report in reports:
+        organisations.setdefault(report.organisation_id, (report.organisation, None))
+    rows = []
+    for organisation, role in organisations.values():
+        cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods]
+        published = [c.report for c in cells if c.report]
+        rows.append(
+            OrganisationRow(organisation, role, cells, published[-1] if published else None)
+        )
+
+    over_periods = []
+    for period in periods:
+        counts = empty_counts()
+        for report in reports:
+            if report.period_id == period.pk:
+                counts[report.published_version.progress] += 1
+        over_periods.append((period.name, counts))
+    return render(
+        request,
+        "public/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "periods": periods,
+            "rows": rows,
+            "reported_rows": [row for row in rows if row.latest],
+            "has_reports": bool(reports),
+            "chart": (
+                charts.progress_over_periods(over_periods, chart_id="assignment-progress")
+                if reports
+                else None
+            ),
+        },
+    )
+
+
+# Organisations
+
+
+@dataclass
+class OrganisationGroup:
+    kind: str
+    label: str
+    organisations: list[Organisation] = field(default_factory=list)
+
+
+@public_page
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The city's committees and companies, by kind, with the years they existed."""
+    organisations = Organisation.objects.annotate(
+        assignment_count=Count("responsibilities", distinct=True),
+        report_count=Count(
+            "reports", filter=Q(reports__published_version__isnull=False), distinct=True
+        ),
+    ).order_by("name")
+    groups = {kind: OrganisationGroup(str(kind), label) for kind, label in ORGANISATION_GROUPS}
+    for organisation in organisations:
+        groups[organisation.kind].organisations.append(organisation)
+    return render(
+        request,
+        "public/organisation_list.html",
+        {"groups": [g for g in groups.values() if g.organisations]},
+    )
+
+
+@public_page
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """
+    An organisation's assignments, its published reports and the global goals its work
+    touches: those of its assignments (and their targets) and those of its published reports'
+    targets.
+    """
+    organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
+    latest = (
+        Report.objects.published()
+        .filter(assignment=OuterRef("assignment"), organisation=OuterRef("organisation"))
+        .order_by("-period__deadline", "-period__pk")
+    )
+    responsibilities = list(
+        organisation.responsibilities.select_related(
+            "assignment__budget", "assignment__council_goal__area"
+        )
+        .annotate(
+            latest_report=Subquery(latest.values("pk")[:1]),
+            latest_progress=Subquery(latest.values("published_version__progress")[:1]),
+        )
+        .order_by("-assignment__budget__year", "assignment__code", "assignment__pk")
+    )
+    for responsibility in responsibilities:
+        responsibility.latest_progress_label = (
+            Progress(responsibility.latest_progress).label if responsibility.latest_progress else ""
+        )
+    reports = list(
+        published_reports()
+        .filter(organisation=organisation)
+        .select_related("assignment", "period__budget")
+        .order_by("-period__deadline", "-period__pk", "assignment__code")
+    )
+    published_versions = Report.objects.published().filter(organisation=organisation)
+    targets = list(
+        GlobalTarget.objects.filter(
+            pk__in=ReportVersion.contributed_targets.through.objects.filter(
+                reportversion__in=published_versions.values("published_version")
+            ).values("globaltarget")
+        )
+        .select_related("goal")
+        .order_by("goal__framework", "goal__number", "position")
+    )
+    its_assignments = Responsibility.objects.filter(organisation=organisation).values("assignment")
+    goals = list(
+        GlobalGoal.objects.filter(
+            Q(
+                pk__in=Assignment.global_goals.through.objects.filter(
+                    assignment__in=its_assignments
+                ).values("globalgoal")
+            )
+            | Q(
+                pk__in=Assignment.global_targets.through.objects.filter(
+                    assignment__in=its_assignments
+                ).values("globaltarget__goal")
+            )
+            | Q(pk__in={t.goal_id for t in targets})
+        ).order_by("framework", "number")
+    )
+    return render(
+        request,
+        "public/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "responsibilities": responsibilities,
+            "reports": reports,
+            "goals": goals,
+            "targets": targets,
+        },
+    )
+
+
+# Council goals
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Budget year"), coerce=int)
+
+    def __init__(self, *args, years: Iterable[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]
+
+
+@public_page
+def council_goals(request: HttpRequest) -> HttpResponse:
+    """The council goals of a budget year by goal area, each with its assignments."""
+    budgets = {b.year: b for b in Budget.objects.order_by("-year")}
+    form = YearForm(request.GET or None, years=budgets)
+    budget = None
+    if form.is_bound and form.is_valid():
+        budget = budgets[form.cleaned_data["year"]]
+    elif budgets:
+        budget = next(iter(budgets.values()))
+        if not form.is_bound:
+            form = YearForm(initial={"year": budget.year}, years=budgets)
+    areas = []
+    if budget is not None:
+        goals = CouncilGoal.objects.order_by("number").prefetch_related(
+            _global_goals(),
+            Prefetch("assignments", queryset=Assignment.objects.order_by("code", "pk")),
+        )
+        areas = list(
+            budget.goal_areas.order_by("number").prefetch_related(
+                Prefetch("council_goals", queryset=goals)
+            )
+        )
+    return render(
+        request,
+        "public/council_goals.html",
+        {"form": form, "budget": budget, "areas": areas},
+    )
+
+
+# One report, and a period's reports together
+
+
+@public_page
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published report in its published version; any other report is a 404."""
+    report = get_object_or_404(
+        published_reports().select_related(
+            "assignment__budget", "assignment__council_goal__area", "organisation", "period__budget"
+        ),
+        pk=pk,
+    )
+    version = report.published_version
+    return render(
+        request,
+        "public/report_detail.html",
+        {
+            "report": report,
+            "version": version,
+            "targets": list(
+                version.contributed_targets.select_related("goal").order_by(
+                    "goal__framework", "goal__number", "position"
+                )
+            ),
+            "attachments": list(version.attachments.order_by("uploaded_at", "pk")),
+        },
+    )
+
+
+@dataclass
+class CompilationAssignment:
+    assignment: Assignment
+    reports: list[Report] = field(default_factory=list)
+
+
+@dataclass
+class CompilationGroup:
+    council_goal: CouncilGoal | None
+    assignments: list[CompilationAssignment] = field(default_factory=list)
+
+
+@public_page
+def period_compilation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every published report of a reporting period on one page, by council goal, to print."""
+    period = get_object_or_404(ReportingPeriod.objects.select_related("budget"), pk=pk)
+    reports = (
+        published_reports()
+        .filter(period=period)
+        .select_related("assignment__council_goal__area", "organisation")
+        .prefetch_related(_published_targets(), _published_attachments())
+        .order_by(
+            F("assignment__council_goal__area__number").asc(nulls_last=True),
+            F("assignment__council_goal__number").asc(nulls_last=True),
+            "assignment__code",
+            "assignment__pk",
+            "organisation__name",
+        )
+    )
+    groups: list[CompilationGroup] = []
+    for report in reports:
+        goal = report.assignment.council_goal
+        if not groups or groups[-1].council_goal != goal:
+            groups.append(CompilationGroup(goal))
+        group = groups[-1]
+        if not group.assignments or group.assignments[-1].assignment.pk != report.assignment_id:
+            group.assignments.append(CompilationAssignment(report.assignment))
+        group.assignments[-1].reports.append(report)
+    return render(
+        request,
+        "public/period_compilation.html",
+        {
+            "period": period,
+            "groups": groups,
+            "report_count": sum(len(a.reports) for g in groups for a in g.assignments),
+        },
+    )
+
+
+# The accessibility statement
+
+
+@public_page
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (tillgänglighetsredogörelse) the law requires."""
+    return render(
+        request,
+        "public/accessibility.html",
+        {
+            "written_on": ACCESSIBILITY_STATEMENT_DATE,
+            "site_url": settings.PORTAL_BASE_URL,
+            "contact_email": "hallbarhet@malmo.example",
+        },
+    )
