@@ -1,8 +1,37 @@
-"""Open data: downloads, the data package description and the feeds."""
+"""Open data: the downloads, their data package description and the Atom feeds."""
 
-from django.urls import path  # noqa: F401
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.urls import path, register_converter
+from django.utils.translation import gettext_lazy as _
+
+from . import feeds, opendata
 
 app_name = "opendata"
 
-urlpatterns: list = []
+
+class DatasetConverter:
+    """The name of a dataset: an unknown one is a 404 before any view runs."""
+
+    regex = "|".join(sorted(opendata.DATASETS, key=len, reverse=True))
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class FormatConverter(DatasetConverter):
+    regex = "|".join(opendata.FORMATS)
+
+
+register_converter(DatasetConverter, "opendata_dataset")
+register_converter(FormatConverter, "opendata_format")
+
+urlpatterns = [
+    path("", opendata.index, name="index"),
+    # File names stay the same in every language: they are the datasets' identifiers.
+    path("<opendata_dataset:dataset>.<opendata_format:fmt>", opendata.download, name="download"),
+    path("datapackage.json", opendata.datapackage, name="datapackage"),
+    path(_("feed/"), feeds.PublishedReportsFeed(), name="feed"),
+    path(_("feed/sdg/<int:number>/"), feeds.GoalReportsFeed(), name="feed_sdg"),
+]

@@ -6,13 +6,18 @@ root and in English under /en/, with translated paths.
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from assignments import opendata
 from assignments import views as assignment_views
+from assignments.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", opendata.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,659 @@
+"""
+Open data: the portal's public data as CSV and JSON downloads, the page that describes them,
+their Frictionless Data Package descriptor, and robots.txt.
+
+Only public content leaves the portal. Assignments and organisations are council decisions and
+public as they are. A report is public only through its *published version*: every report
+value exported is read from ``report.published_version`` (the working fields, which may hold an
+unpublished correction, are not even loaded).
+
+The downloads stream: rows are read with ``QuerySet.iterator(chunk_size=CHUNK_SIZE)``, whose
+prefetches run once per chunk, and written out one at a time, so memory stays flat and the
+number of queries grows with the number of chunks, never with the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from goals.models import Framework, GlobalGoal, GlobalTarget
+
+from .caching import public_page
+from .models import (
+    Assignment,
+    Organisation,
+    OrganisationKind,
+    Progress,
+    Report,
+    ReportAction,
+    ReportEvent,
+    Responsibility,
+    ResponsibilityRole,
+)
+
+# Rows read per database round trip; the prefetches of a download run once per chunk.
+CHUNK_SIZE = 500
+# Downloads may be kept by browsers and proxies for a while, never whole in our memory.
+DOWNLOAD_MAX_AGE = 5 * 60
+LIST_SEPARATOR = ";"
+
+CC0 = {
+    "name": "CC0-1.0",
+    "title": "Creative Commons Zero v1.0 Universal",
+    "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+# What is public about reports
+
+
+def published_reports() -> QuerySet[Report]:
+    """
+    Published reports with ``published_at``: when their public version was published.
+
+    The time is that of the report's latest "published" event; a report reopened for a
+    correction keeps it until the corrected version is published.
+    """
+    published_at = (
+        ReportEvent.objects.filter(report=OuterRef("pk"), action=ReportAction.PUBLISHED)
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    return Report.objects.published().annotate(published_at=Subquery(published_at))
+
+
+# The datasets
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a dataset, described once for the page, the data package and the files."""
+
+    name: str
+    type: str
+    description: Promise
+    item_type: str = ""  # set for lists: ";"-separated in CSV, an array in JSON
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.item_type)
+
+    @property
+    def type_label(self) -> Promise:
+        labels = {
+            "integer": _("whole number"),
+            "string": _("text"),
+            "date": _("date (YYYY-MM-DD)"),
+            "datetime": _("date and time (UTC)"),
+        }
+        if self.is_list:
+            return _("list of texts") if self.item_type == "string" else _("list of numbers")
+        return labels[self.type]
+
+    def schema(self) -> dict[str, Any]:
+        descriptor: dict[str, Any] = {
+            "name": self.name,
+            "type": "list" if self.is_list else self.type,
+            "description": str(self.description),
+        }
+        if self.is_list:
+            descriptor["delimiter"] = LIST_SEPARATOR
+            descriptor["itemType"] = self.item_type
+        constraints: dict[str, Any] = {}
+        if self.required:
+            constraints["required"] = True
+        if self.unique:
+            constraints["unique"] = True
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if constraints:
+            descriptor["constraints"] = constraints
+        return descriptor
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: Promise
+    description: Promise
+    columns: tuple[Column, ...]
+    rows: Callable[[HttpRequest], Iterable[tuple]]
+    count: Callable[[], int]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def resource(self, request: HttpRequest) -> dict[str, Any]:
+        """This dataset as a tabular data resource of the data package."""
+        path = reverse("opendata:download", kwargs={"dataset": self.name, "fmt": "csv"})
+        return {
+            "profile": "tabular-data-resource",
+            "name": self.name,
+            "path": request.build_absolute_uri(path),
+            "title": str(self.title),
+            "description": str(self.description),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "licenses": [CC0],
+            "schema": {
+                "fields": [column.schema() for column in self.columns],
+                "missingValues": [""],
+                "primaryKey": list(self.primary_key),
+                "foreignKeys": list(self.foreign_keys),
+            },
+        }
+
+
+def _assignment_rows(request: HttpRequest) -> Iterator[tuple]:
+    for assignment in _assignments_with_links().iterator(chunk_size=CHUNK_SIZE):
+        responsibilities = assignment.responsibilities.all()
+        goals = assignment.global_goals.all()
+        targets = assignment.global_targets.all()
+        council_goal = assignment.council_goal
+        yield (
+            assignment.budget.year,
+            assignment.code,
+            assignment.title,
+            assignment.text,
+            council_goal.code if council_goal else None,
+            council_goal.text if council_goal else None,
+            [r.organisation.name for r in responsibilities if r.role == ResponsibilityRole.LEAD],
+            [r.organisation.name for r in responsibilities if r.role != ResponsibilityRole.LEAD],
+            [goal.number for goal in goals if goal.framework == Framework.SDG],
+            [target.code for target in targets if target.goal.framework == Framework.SDG],
+            [goal.number for goal in goals if goal.framework == Framework.MDG],
+            [target.code for target in targets if target.goal.framework == Framework.MDG],
+        )
+
+
+def _assignments_with_links() -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.select_related("budget", "council_goal__area")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+            Prefetch("global_goals", queryset=GlobalGoal.objects.order_by("framework", "number")),
+            Prefetch("global_targets", queryset=_targets()),
+        )
+        .order_by("budget__year", "code")
+    )
+
+
+def _targets() -> QuerySet[GlobalTarget]:
+    return GlobalTarget.objects.select_related("goal").order_by(
+        "goal__framework", "goal__number", "position"
+    )
+
+
+def _organisation_rows(request: HttpRequest) -> Iterator[tuple]:
+    organisations = Organisation.objects.select_related("parent").order_by("name")
+    for organisation in organisations.iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            organisation.name,
+            organisation.slug,
+            organisation.kind,
+            organisation.parent.name if organisation.parent else None,
+            organisation.valid_from,
+            organisation.valid_to,
+        )
+
+
+def _report_rows(request: HttpRequest) -> Iterator[tuple]:
+    reports = (
+        published_reports()
+        .select_related("assignment__budget", "organisation", "period", "published_version")
+        # Never load the working fields: they may hold an unpublished correction.
+        .only(
+            "assignment__code",
+            "assignment__budget__year",
+            "organisation__name",
+            "period__name",
+            *(f"published_version__{name}" for name in Report.CONTENT_FIELDS),
+            "published_version__number",
+        )
+        .prefetch_related(
+            Prefetch(
+                "published_version__contributed_targets",
+                queryset=GlobalTarget.objects.order_by(
+                    "goal__framework", "goal__number", "position"
+                ),
+            )
+        )
+        .order_by("assignment__budget__year", "period__deadline", "assignment__code", "pk")
+    )
+    for report in reports.iterator(chunk_size=CHUNK_SIZE):
+        version = report.published_version
+        yield (
+            report.pk,
+            report.assignment.budget.year,
+            report.assignment.code,
+            report.organisation.name,
+            report.period.name,
+            version.progress,
+            version.percent_complete,
+            version.summary,
+            version.narrative,
+            version.global_goals_integration,
+            version.next_steps,
+            version.obstacles,
+            [target.code for target in version.contributed_targets.all()],
+            version.number,
+            report.published_at,
+            request.build_absolute_uri(reverse("public:report_detail", args=[report.pk])),
+        )
+
+
+def _goal_link_rows(request: HttpRequest) -> Iterator[tuple]:
+    assignments = (
+        Assignment.objects.select_related("budget")
+        .prefetch_related("global_goals", Prefetch("global_targets", queryset=_targets()))
+        .order_by("budget__year", "code")
+    )
+    for assignment in assignments.iterator(chunk_size=CHUNK_SIZE):
+        links = [(goal.framework, goal.number, -1, None) for goal in assignment.global_goals.all()]
+        links += [
+            (target.goal.framework, target.goal.number, target.position, target.code)
+            for target in assignment.global_targets.all()
+        ]
+        for framework, number, _position, code in sorted(links, key=lambda link: link[:3]):
+            yield (assignment.budget.year, assignment.code, framework, number, code)
+
+
+def _goal_link_count() -> int:
+    return (
+        Assignment.global_goals.through.objects.count()
+        + Assignment.global_targets.through.objects.count()
+    )
+
+
+ASSIGNMENT_KEY = {"resource": "assignments", "fields": ["budget_year", "code"]}
+BUDGET_YEAR = Column("budget_year", "integer", _("The budget year."), required=True)
+ASSIGNMENT_CODE = Column(
+    "assignment_code",
+    "string",
+    _("The assignment's code, unique within the budget year."),
+    required=True,
+)
+
+DATASETS: dict[str, Dataset] = {
+    dataset.name: dataset
+    for dataset in (
+        Dataset(
+            name="assignments",
+            title=_("Assignments"),
+            description=_(
+                "The assignments the city council gives the committees and companies in its "
+                "budget, with the council goal they serve, who is responsible and the global "
+                "goals and targets they are linked to."
+            ),
+            columns=(
+                BUDGET_YEAR,
+                Column(
+                    "code",
+                    "string",
+                    _("The assignment's code, unique within the budget year."),
+                    required=True,
+                ),
+                Column("title", "string", _("The assignment's title."), required=True),
+                Column("text", "string", _("The assignment word for word."), required=True),
+                Column(
+                    "council_goal_code",
+                    "string",
+                    _("The code of the council goal, as goal area and number, e.g. 1.2."),
+                ),
+                Column("council_goal_text", "string", _("The text of the council goal.")),
+                Column(
+                    "lead_organisations",
+                    "list",
+                    _("The organisations that lead the assignment."),
+                    item_type="string",
+                ),
+                Column(
+                    "participant_organisations",
+                    "list",
+                    _("The organisations that take part in the assignment."),
+                    item_type="string",
+                ),
+                Column(
+                    "sdg_goals",
+                    "list",
+                    _("The Agenda 2030 goals the assignment is linked to, by number."),
+                    item_type="integer",
+                ),
+                Column(
+                    "sdg_targets",
+                    "list",
+                    _("The Agenda 2030 targets the assignment is linked to, by code."),
+                    item_type="string",
+                ),
+                Column(
+                    "mdg_goals",
+                    "list",
+                    _("The Millennium Development Goals the assignment is linked to, by number."),
+                    item_type="integer",
+                ),
+                Column(
+                    "mdg_targets",
+                    "list",
+                    _("The Millennium Development Goal targets the assignment is linked to."),
+                    item_type="string",
+                ),
+            ),
+            rows=_assignment_rows,
+            count=lambda: Assignment.objects.count(),
+            primary_key=("budget_year", "code"),
+        ),
+        Dataset(
+            name="organisations",
+            title=_("Organisations"),
+            description=_(
+                "The city's committees, companies and the city executive board, with the "
+                "dates they existed where known."
+            ),
+            columns=(
+                Column("name", "string", _("The organisation's name."), required=True, unique=True),
+                Column(
+                    "slug",
+                    "string",
+                    _("A short identifier, used in the portal's addresses."),
+                    required=True,
+                    unique=True,
+                ),
+                Column(
+                    "kind",
+                    "string",
+                    _(
+                        "kommunstyrelse (city executive board), namnd (committee), bolag "
+                        "(company) or kommunalforbund (municipal association)."
+                    ),
+                    required=True,
+                    enum=tuple(OrganisationKind.values),
+                ),
+                Column(
+                    "parent",
+                    "string",
+                    _("The name of the parent organisation, e.g. the parent company."),
+                ),
+                Column("valid_from", "date", _("The first day the organisation existed.")),
+                Column("valid_to", "date", _("The last day the organisation existed.")),
+            ),
+            rows=_organisation_rows,
+            count=lambda: Organisation.objects.count(),
+            primary_key=("slug",),
+            foreign_keys=(
+                {"fields": ["parent"], "reference": {"resource": "", "fields": ["name"]}},
+            ),
+        ),
+        Dataset(
+            name="published-reports",
+            title=_("Published reports"),
+            description=_(
+                "The committees' and companies' reports on their assignments, as published "
+                "after review by the sustainability office: the version that was published, "
+                "never a correction still under way."
+            ),
+            columns=(
+                Column(
+                    "report_id", "integer", _("The report's number."), required=True, unique=True
+                ),
+                BUDGET_YEAR,
+                ASSIGNMENT_CODE,
+                Column("organisation", "string", _("The reporting organisation."), required=True),
+                Column(
+                    "period",
+                    "string",
+                    _("The reporting period within the budget year, e.g. Tertial 1."),
+                    required=True,
+                ),
+                Column(
+                    "progress",
+                    "string",
+                    _("not_started, on_track, at_risk, off_track or completed."),
+                    required=True,
+                    enum=tuple(Progress.values),
+                ),
+                Column("percent_complete", "integer", _("How far the work has come, 0–100.")),
+                Column("summary", "string", _("A short summary of the progress."), required=True),
+                Column("narrative", "string", _("The account of the work.")),
+                Column(
+                    "global_goals_integration",
+                    "string",
+                    _("How the organisation integrates the global goals in its work."),
+                ),
+                Column("next_steps", "string", _("The next steps.")),
+                Column("obstacles", "string", _("Obstacles met in the work.")),
+                Column(
+                    "contributed_targets",
+                    "list",
+                    _("The Agenda 2030 targets the work contributes to, by code."),
+                    item_type="string",
+                ),
+                Column(
+                    "version",
+                    "integer",
+                    _("The number of the published version of the report."),
+                    required=True,
+                ),
+                Column(
+                    "published_at",
+                    "datetime",
+                    _("When this version was published (UTC)."),
+                ),
+                Column("url", "string", _("The report's public page."), required=True),
+            ),
+            rows=_report_rows,
+            count=lambda: Report.objects.published().count(),
+            primary_key=("report_id",),
+            foreign_keys=(
+                {"fields": ["budget_year", "assignment_code"], "reference": ASSIGNMENT_KEY},
+                {
+                    "fields": ["organisation"],
+                    "reference": {"resource": "organisations", "fields": ["name"]},
+                },
+            ),
+        ),
+        Dataset(
+            name="assignment-goals",
+            title=_("Assignments and global goals"),
+            description=_(
+                "One row for each global goal and each target an assignment is linked to."
+            ),
+            columns=(
+                BUDGET_YEAR,
+                ASSIGNMENT_CODE,
+                Column(
+                    "framework",
+                    "string",
+                    _("sdg (Agenda 2030) or mdg (the Millennium Development Goals)."),
+                    required=True,
+                    enum=tuple(Framework.values),
+                ),
+                Column("goal", "integer", _("The goal's number."), required=True),
+                Column(
+                    "target",
+                    "string",
+                    _("The target's code, e.g. 11.6; empty where the link is to the whole goal."),
+                ),
+            ),
+            rows=_goal_link_rows,
+            count=_goal_link_count,
+            primary_key=("budget_year", "assignment_code", "framework", "goal", "target"),
+            foreign_keys=(
+                {"fields": ["budget_year", "assignment_code"], "reference": ASSIGNMENT_KEY},
+            ),
+        ),
+    )
+}
+
+
+# Writing the files
+
+
+def _iso_datetime(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, datetime.datetime):
+        return _iso_datetime(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return _iso_datetime(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() hands back what csv.writer gives it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(dataset.column_names)
+    for row in dataset.rows(request):
+        yield writer.writerow([_csv_cell(value) for value in row])
+
+
+def _json_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
+    names = dataset.column_names
+    separator = "[\n"
+    for row in dataset.rows(request):
+        record = {name: _json_value(value) for name, value in zip(names, row, strict=True)}
+        yield separator + json.dumps(record, ensure_ascii=False)
+        separator = ",\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
+
+
+# Views
+
+
+def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
+    """One dataset as CSV or JSON, streamed row by row."""
+    chosen = DATASETS[dataset]
+    lines = _csv_lines(chosen, request) if fmt == "csv" else _json_lines(chosen, request)
+    response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{chosen.name}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=DOWNLOAD_MAX_AGE)
+    return response
+
+
+def datapackage(request: HttpRequest) -> JsonResponse:
+    """The downloads described as a Frictionless (tabular) Data Package."""
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "malmo-stad-sustainability-assignments",
+        "title": str(_("Malmö stad: sustainability assignments and reports")),
+        "description": str(
+            _(
+                "The assignments of Malmö's city council budget to the city's committees and "
+                "companies, their links to the UN global goals, and the published reports on "
+                "how the work is going."
+            )
+        ),
+        "homepage": request.build_absolute_uri(reverse("opendata:index")),
+        "licenses": [CC0],
+        "keywords": ["Malmö", "Agenda 2030", "SDG", "budget"],
+        "resources": [dataset.resource(request) for dataset in DATASETS.values()],
+    }
+    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=DOWNLOAD_MAX_AGE)
+    return response
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    dataset: Dataset
+    rows: int
+    links: dict[str, str]
+
+
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    """What data there is, in which formats and under which licence."""
+    datasets = [
+        DatasetSummary(
+            dataset=dataset,
+            rows=dataset.count(),
+            links={
+                fmt: reverse("opendata:download", kwargs={"dataset": dataset.name, "fmt": fmt})
+                for fmt in FORMATS
+            },
+        )
+        for dataset in DATASETS.values()
+    ]
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "datasets": datasets,
+            "sdgs": GlobalGoal.objects.sdg().order_by("number"),
+            "list_separator": LIST_SEPARATOR,
+        },
+    )
+
+
+def _private_prefixes() -> list[str]:
+    """The staff side in every language: admin, reporting pages and account pages."""
+    prefixes: dict[str, list[str]] = {"admin": [], "reporting": [], "account": []}
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            prefixes["admin"].append(reverse("admin:index"))
+            prefixes["reporting"].append(reverse("assignments:my_assignments"))
+            login = reverse("login")  # e.g. /konto/login/: the prefix is its folder
+            prefixes["account"].append(login[: login.rstrip("/").rindex("/") + 1])
+    return [prefix for group in prefixes.values() for prefix in group]
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: {prefix}" for prefix in _private_prefixes()]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=60 * 60)
+    return response

@@ -1,0 +1,103 @@
+"""
+The sitemap of every public page, in Swedish and English, each with its alternates.
+
+Reports appear once published, with the time their public version was published; a reporting
+period's compilation appears once one of its reports is published.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+
+from goals.models import Framework, GlobalGoal
+
+from .models import Assignment, Organisation, Report, ReportingPeriod
+from .opendata import published_reports
+
+
+class PublicSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(PublicSitemap):
+    """The public pages that exist once: home, the lists and the open data page."""
+
+    def items(self) -> list[str]:
+        return [
+            "home",
+            "public:assignment_list",
+            "public:organisation_list",
+            "public:council_goals",
+            "goals_public:sdg_list",
+            "goals_public:mdg_list",
+            "opendata:index",
+            "public:accessibility",
+        ]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class AssignmentSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Assignment]:
+        return Assignment.objects.only("pk").order_by("budget__year", "code")
+
+    def location(self, item: Assignment) -> str:
+        return reverse("public:assignment_detail", args=[item.pk])
+
+
+class OrganisationSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Organisation]:
+        return Organisation.objects.only("slug").order_by("name")
+
+    def location(self, item: Organisation) -> str:
+        return reverse("public:organisation_detail", args=[item.slug])
+
+
+class ReportSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Report]:
+        return published_reports().only("pk").order_by("pk")
+
+    def location(self, item: Report) -> str:
+        return reverse("public:report_detail", args=[item.pk])
+
+    def lastmod(self, item: Report) -> datetime.datetime | None:
+        return item.published_at
+
+
+class PeriodSitemap(PublicSitemap):
+    def items(self) -> QuerySet[ReportingPeriod]:
+        published = Report.objects.published().filter(period=OuterRef("pk"))
+        return (
+            ReportingPeriod.objects.filter(Exists(published))
+            .only("pk")
+            .order_by("budget__year", "deadline")
+        )
+
+    def location(self, item: ReportingPeriod) -> str:
+        return reverse("public:period_compilation", args=[item.pk])
+
+
+class GlobalGoalSitemap(PublicSitemap):
+    def items(self) -> QuerySet[GlobalGoal]:
+        return GlobalGoal.objects.only("framework", "number").order_by("framework", "number")
+
+    def location(self, item: GlobalGoal) -> str:
+        name = "sdg_detail" if item.framework == Framework.SDG else "mdg_detail"
+        return reverse(f"goals_public:{name}", args=[item.number])
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "assignments": AssignmentSitemap,
+    "organisations": OrganisationSitemap,
+    "reports": ReportSitemap,
+    "periods": PeriodSitemap,
+    "goals": GlobalGoalSitemap,
+}
