@@ -47,6 +47,15 @@ def assignment(budget, organisation):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request to an /en/ page leaves English active in the thread; no test inherits it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, so no cached page leaks between tests."""
     from django.core.cache import cache

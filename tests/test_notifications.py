@@ -77,7 +77,7 @@ def test_submitting_mails_the_reviewers_after_commit_and_not_before(
     assert draft.organisation.name in message.subject
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_transition_that_rolls_back_sends_no_mail_and_a_committed_one_does(mailoutbox):
     """With real commits: the mail follows the database, not the function call."""
     organisation = factories.make_organisation()
