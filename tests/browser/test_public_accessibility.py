@@ -60,3 +60,13 @@ def test_every_page_linked_from_the_home_page_is_accessible(
         assert response.status == 200, path
         assert page.get_attribute("html", "lang") == language, path
         assert_accessible(page, path)
+
+    # Usable on a 320 px wide screen: no page scrolls sideways (wide tables scroll inside
+    # their own focusable region instead).
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in [home, *links]:
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px too wide at 320px"
