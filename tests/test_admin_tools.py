@@ -47,13 +47,6 @@ STATUS_URL = "assignments_reportingperiod_status"
 CSV_URL = "assignments_reportingperiod_status_csv"
 
 
-@pytest.fixture(autouse=True)
-def _default_language_after_the_test():
-    """A request to /en/ leaves English active in the test's thread; the next test expects none."""
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)

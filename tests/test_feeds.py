@@ -21,7 +21,6 @@ from tests.test_opendata import (
     make_reports_in_every_state,
     target,
 )
-from tests.test_opendata import _default_language_afterwards as _default_language_afterwards
 from tests.test_opendata import workflow as workflow
 
 pytestmark = pytest.mark.django_db

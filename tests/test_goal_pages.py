@@ -32,15 +32,6 @@ PAGES = [
 # Helpers
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_active_language():
-    """A request to an /en/ page leaves English active in this thread (LocaleMiddleware does
-    not switch back); put back what was active, so that no later test runs in English."""
-    language = translation.get_language()
-    yield
-    translation.activate(language)
-
-
 class _Outline(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

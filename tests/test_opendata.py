@@ -12,7 +12,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import override
 
@@ -28,13 +27,6 @@ from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards(settings):
-    """A request to /en/ leaves English active in the thread: give the next test Swedish."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 # Text that must never leave the portal: it is in no published version.

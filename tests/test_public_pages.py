@@ -34,13 +34,6 @@ from tests import factories
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Requests to /en/ leave English active in the thread; later tests expect Swedish."""
-    yield
-    translation.deactivate()
-
-
 # Making reports through the workflow, as real use does
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from assignments.models import (
     Assignment,
@@ -27,13 +26,6 @@ from tests.test_public_pages import Reporting, url
 
 PROGRESS = list(Progress.values)
 TARGETS = ["11.6", "13.3", "14.1", "17.17", "9.c", "16.6"]
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Requests to /en/ leave English active in the thread; later tests expect Swedish."""
-    yield
-    translation.deactivate()
 
 
 @dataclass

@@ -34,15 +34,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_active_language():
-    """A request to an /en/ page leaves English active in this thread (LocaleMiddleware does
-    not switch back); put back what was active, so that no later test runs in English."""
-    language = translation.get_language()
-    yield
-    translation.activate(language)
-
-
 def url(name: str, *args, **query) -> str:
     """An address of the English admin (and portal), so that tests read English wording."""
     with translation.override("en"):

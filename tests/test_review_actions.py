@@ -13,7 +13,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
-from django.utils import translation
 
 from assignments import services
 from assignments.models import Report, ReportAction, ReportStatus
@@ -21,15 +20,6 @@ from tests import factories
 from tests.test_review import changelist, review_page, submit, url, write
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_active_language():
-    """A request to an /en/ page leaves English active in this thread (LocaleMiddleware does
-    not switch back); put back what was active, so that no later test runs in English."""
-    language = translation.get_language()
-    yield
-    translation.activate(language)
 
 
 def messages_of(response) -> list[str]:

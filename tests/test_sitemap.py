@@ -15,7 +15,6 @@ from django.utils.translation import override
 from assignments.models import ReportAction
 from goals.models import GlobalGoal
 from tests import factories
-from tests.test_opendata import _default_language_afterwards as _default_language_afterwards
 from tests.test_opendata import make_reports_in_every_state
 from tests.test_opendata import workflow as workflow
 
