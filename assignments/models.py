@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -387,6 +387,19 @@ class ReportQuerySet(models.QuerySet):
     def published(self) -> ReportQuerySet:
         """Reports with a public version (published now, or reopened after publishing)."""
         return self.filter(published_version__isnull=False)
+
+    def with_published_at(self) -> ReportQuerySet:
+        """Annotate ``published_at``: when the report's public version was published."""
+        published_at = (
+            ReportEvent.objects.filter(
+                report=OuterRef("pk"),
+                action=ReportAction.PUBLISHED,
+                version=OuterRef("published_version"),
+            )
+            .order_by("-at", "-pk")
+            .values("at")[:1]
+        )
+        return self.annotate(published_at=Subquery(published_at))
 
 
 class Report(ReportContent):

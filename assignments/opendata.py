@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,8 +40,6 @@ from .models import (
     OrganisationKind,
     Progress,
     Report,
-    ReportAction,
-    ReportEvent,
     Responsibility,
     ResponsibilityRole,
 )
@@ -71,15 +69,9 @@ def published_reports() -> QuerySet[Report]:
     """
     Published reports with ``published_at``: when their public version was published.
 
-    The time is that of the report's latest "published" event; a report reopened for a
-    correction keeps it until the corrected version is published.
+    A report reopened for a correction keeps it until the corrected version is published.
     """
-    published_at = (
-        ReportEvent.objects.filter(report=OuterRef("pk"), action=ReportAction.PUBLISHED)
-        .order_by("-at", "-pk")
-        .values("at")[:1]
-    )
-    return Report.objects.published().annotate(published_at=Subquery(published_at))
+    return Report.objects.published().with_published_at()
 
 
 # The datasets

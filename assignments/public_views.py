@@ -49,9 +49,7 @@ from .models import (
     OrganisationKind,
     Progress,
     Report,
-    ReportAction,
     ReportContent,
-    ReportEvent,
     ReportingPeriod,
     ReportVersion,
     Responsibility,
@@ -94,20 +92,11 @@ def published_reports() -> QuerySet[Report]:
     The report's own content fields are deferred: what the public sees is the published
     version's content (``report.published_version``), never the working copy.
     """
-    published_at = (
-        ReportEvent.objects.filter(
-            report=OuterRef("pk"),
-            action=ReportAction.PUBLISHED,
-            version=OuterRef("published_version"),
-        )
-        .order_by("-at")
-        .values("at")[:1]
-    )
     return (
         Report.objects.published()
+        .with_published_at()
         .defer(*ReportContent.CONTENT_FIELDS, "review_note")
         .select_related("published_version")
-        .annotate(published_at=Subquery(published_at))
     )
 
 
