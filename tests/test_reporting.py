@@ -289,6 +289,15 @@ def test_the_form_shows_targets_grouped_by_goal_as_labelled_checkboxes(client, r
     assert page.count("<legend") >= 17
     # Swedish page: a target without Swedish text is shown in English, marked as such.
     assert '<span lang="en">' in page
+    # English page: English is the page's language, so nothing is marked.
+    english = client.get(
+        "/en"
+        + reverse("assignments:report_edit", args=[draft.pk])
+        .replace("/rapportering/rapporter/", "/reporting/reports/")
+        .replace("/redigera/", "/edit/")
+    )
+    assert english.status_code == 200
+    assert '<span lang="en">' not in english.content.decode()
 
 
 def test_a_form_with_errors_keeps_everything_and_names_the_files_to_attach_again(

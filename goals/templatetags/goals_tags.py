@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from goals.models import LocalizedText
 from goals.models import localized as localized_text
 
 register = template.Library()
@@ -38,7 +39,12 @@ def localized(obj: models.Model, field: str) -> SafeString:
 
     Screen readers then pronounce the English fallback text as English (WCAG 3.1.2).
     """
-    text = localized_text(obj, field)
+    return lang_marked(localized_text(obj, field))
+
+
+@register.filter
+def lang_marked(text: LocalizedText) -> SafeString:
+    """A bilingual text, wrapped in ``<span lang>`` when it is not in the page's language."""
     page_language = (get_language() or "").split("-")[0]
     if text.text and text.lang != page_language:
         return format_html('<span lang="{}">{}</span>', text.lang, text.text)
