@@ -52,10 +52,10 @@ messages: install  ## Update the message catalogues and compile them (needs gett
 lock:  ## Re-pin the dependencies in requirements/ after changing pyproject.toml
 	$(PYTHON) -m venv /tmp/malmo-portal-lock
 	/tmp/malmo-portal-lock/bin/python -m pip install --quiet pip-tools
-	cd requirements && for extra in prod dev; do \
+	cd requirements && for lock in prod:"" prod-s3:"--extra s3" dev:"--extra dev --extra s3"; do \
 	  /tmp/malmo-portal-lock/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	    --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
-	    $$( [ $$extra = dev ] && echo --extra dev ) -o $$extra.txt ../pyproject.toml; done
+	    $${lock#*:} -o $${lock%%:*}.txt ../pyproject.toml; done
 
 clean:  ## Remove the virtual environment, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles
