@@ -631,11 +631,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _private_prefixes() -> list[str]:
-    """The staff side in every language: admin, reporting pages and account pages."""
-    prefixes: dict[str, list[str]] = {"admin": [], "reporting": [], "account": []}
+    """
+    The staff side in every language: reporting pages and account pages. The admin is left
+    out on purpose: its path is set per installation to keep it from scanners, and robots.txt
+    would give it away.
+    """
+    prefixes: dict[str, list[str]] = {"reporting": [], "account": []}
     for language, _name in settings.LANGUAGES:
         with override(language):
-            prefixes["admin"].append(reverse("admin:index"))
             prefixes["reporting"].append(reverse("assignments:my_assignments"))
             login = reverse("login")  # e.g. /konto/login/: the prefix is its folder
             prefixes["account"].append(login[: login.rstrip("/").rindex("/") + 1])

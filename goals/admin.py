@@ -113,10 +113,12 @@ class GlobalGoalAdmin(admin.ModelAdmin):
     def colour_swatch(self, obj: GlobalGoal) -> str:
         if not COLOUR_RE.match(obj.colour):
             return self.get_empty_value_display()
+        # An SVG's fill attribute, not a style attribute: the Content-Security-Policy
+        # allows no inline styles.
         return format_html(
-            '<span style="display:inline-block;width:1.5em;height:1.5em;'
-            'vertical-align:middle;border:1px solid #767676;background:{}" '
-            'aria-hidden="true"></span> <code>{}</code>',
+            '<svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
+            '<rect x="0.5" y="0.5" width="23" height="23" fill="{}" stroke="#767676"/></svg> '
+            "<code>{}</code>",
             obj.colour,
             obj.colour,
         )

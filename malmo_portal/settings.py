@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "django.contrib.sitemaps",
+    "csp",
+    "dbbackup",
     "goals",
     "assignments",
 ]
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,6 +107,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: per process by default. Several servers share one Redis (CACHE_URL=redis://…),
+# served by Django's own Redis backend; the public page cache and login throttling need it
+# to be shared.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Authentication
@@ -156,8 +163,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Attachments are stored on local disk (MEDIA_ROOT) by default. Several servers share an
+# S3-compatible bucket instead: PORTAL_MEDIA_STORAGE=s3 with the optional extra installed
+# (requirements/prod-s3.txt). The bucket stays private: files are only ever handed out
+# through the portal's download view, which checks access and forces a download.
+# Credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+PORTAL_MEDIA_STORAGE = env.str("PORTAL_MEDIA_STORAGE", default="local")
+if PORTAL_MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif PORTAL_MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PORTAL_S3_BUCKET"),
+            "endpoint_url": env.str("PORTAL_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("PORTAL_S3_REGION", default=None),
+            "location": env.str("PORTAL_S3_PREFIX", default="media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured("PORTAL_MEDIA_STORAGE must be 'local' or 's3'.")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
+    # Where `make backup` (django-dbbackup) writes the database dump and the media archive.
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("PORTAL_BACKUP_DIR", default=BASE_DIR / "backups")},
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "DJANGO_STATICFILES_BACKEND",
@@ -191,8 +227,33 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers check health over plain HTTP on the servers themselves.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# A session ends after DJANGO_SESSION_COOKIE_AGE seconds (8 hours) and, by default, when the
+# browser is closed: staff often share computers.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): only the portal's own scripts, styles and images, no
+# inline code at all, no framing. Every page is built for it: no inline scripts or styles,
+# data for scripts in data- attributes. Add allowed sources with PORTAL_CSP_EXTRA_* variables.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, *env.list("PORTAL_CSP_EXTRA_SCRIPT_SRC", default=[])],
+        "style-src": [csp.SELF, *env.list("PORTAL_CSP_EXTRA_STYLE_SRC", default=[])],
+        "img-src": [csp.SELF, "data:", *env.list("PORTAL_CSP_EXTRA_IMG_SRC", default=[])],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+if env.str("PORTAL_CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("PORTAL_CSP_REPORT_URI")]
 
 LOGGING = {
     "version": 1,
@@ -210,5 +271,10 @@ PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 
 PORTAL_REMINDER_DAYS = env.int("PORTAL_REMINDER_DAYS", default=7)
 # How long a public page stays in the cache; publishing clears every cached page at once.
 PORTAL_PUBLIC_CACHE_SECONDS = env.int("PORTAL_PUBLIC_CACHE_SECONDS", default=60 * 60)
+# Where the admin (the review console) lives. Set a path of your own in production, so the
+# sign-in page of the most powerful accounts is not where every scanner looks for it.
+PORTAL_ADMIN_PATH = env.str("PORTAL_ADMIN_PATH", default="admin/").strip("/") + "/"
+if PORTAL_ADMIN_PATH == "/":
+    raise ImproperlyConfigured("PORTAL_ADMIN_PATH must not be empty.")
 # The address links in e-mails point at, e.g. https://hallbarhet.malmo.example
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

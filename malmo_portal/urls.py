@@ -13,11 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from assignments import opendata
 from assignments import views as assignment_views
 from assignments.sitemaps import SITEMAPS
+from malmo_portal import health
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", opendata.robots_txt, name="robots_txt"),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,11 +31,6 @@ urlpatterns += i18n_patterns(
     path("", include("goals.urls")),
     path("", include("assignments.goal_urls")),
     path(_("data/"), include("assignments.opendata_urls")),
-    path("admin/", admin.site.urls),
+    path(settings.PORTAL_ADMIN_PATH, admin.site.urls),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -590,8 +590,6 @@ def test_robots_txt_allows_the_public_pages_and_points_at_the_sitemap(client):
     assert response.content.decode().splitlines() == [
         "User-agent: *",
         "Allow: /",
-        "Disallow: /admin/",
-        "Disallow: /en/admin/",
         "Disallow: /rapportering/",
         "Disallow: /en/reporting/",
         "Disallow: /konto/",

@@ -540,6 +540,8 @@ def test_attachments_download_as_files_never_inline(client, reporter, draft):
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    # The file's own policy, not the pages' one: nothing in it may run, even if opened.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(response.streaming_content) == PDF
 
 

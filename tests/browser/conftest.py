@@ -51,11 +51,21 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page in a fresh context; the test fails if the browser blocked anything under the
+    Content-Security-Policy (an inline script or style the policy does not allow)."""
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: blocked.append(f"{page.url}: {message.text}")
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert not blocked, "The Content-Security-Policy blocked:\n" + "\n".join(blocked)
 
 
 @pytest.fixture(scope="session")
