@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check migrations messages lock clean
+.PHONY: help install run serve test lint format check migrations messages lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,8 +26,19 @@ run: install  ## Serve the portal with the Malmö 2018 data and demo accounts on
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production-like on one machine. Configuration comes from the environment or .env (see
+# .env.example and docs/deployment.md): debug is off unless DJANGO_DEBUG says otherwise.
+serve: install  ## Production-like: collectstatic, migrate, gunicorn (settings from .env)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-off} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-off} $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-off} $(BIN)/gunicorn --config gunicorn.conf.py
+
+# The system tests (tests/system: gunicorn on PostgreSQL and Redis, one of them restarts
+# PostgreSQL) run in a pytest process of their own after the main suite; without PostgreSQL
+# and Redis they are skipped with the reason.
 test: install  ## Run the whole test suite (DATABASE_URL=postgres://… to use PostgreSQL)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests/system
 
 lint: install  ## Check code style with ruff
 	$(BIN)/ruff check .

@@ -51,3 +51,50 @@ def test_forbidden_and_bad_request_pages(view, status, heading):
     assert response.status_code == status
     assert heading in page
     assert "secret detail" not in page
+
+
+@pytest.mark.parametrize(
+    ("method", "language", "text"),
+    [
+        ("get", "sv", "Inget som har sparats har gått förlorat"),
+        ("post", "en", "your text is still in the form"),
+    ],
+)
+def test_an_unreachable_database_is_a_503_that_asks_to_retry(method, language, text):
+    from django.db import OperationalError
+    from django.http import HttpResponse
+
+    from malmo_portal.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    request = getattr(RequestFactory(), method)("/")
+    with translation.override(language):
+        response = middleware.process_exception(request, OperationalError("connection refused"))
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    assert f'lang="{language}"' in page
+    assert "connection refused" not in page
+    assert text in page
+
+
+def test_other_errors_are_left_to_the_500_page():
+    from django.http import HttpResponse
+
+    from malmo_portal.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError()) is None
+
+
+def test_a_form_without_its_csrf_token_gets_a_page_that_says_what_to_do():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/en/account/login/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in page
+    assert "Go back, reload the page" in page
+    assert "CSRF" not in page
