@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format check migrations messages lock clean
+.PHONY: help install run serve test lint format check migrations messages lock clean backup restore
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -67,6 +67,23 @@ lock:  ## Re-pin the dependencies in requirements/ after changing pyproject.toml
 	  /tmp/malmo-portal-lock/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	    --no-emit-find-links --no-emit-index-url --no-emit-trusted-host \
 	    $${lock#*:} -o $${lock%%:*}.txt ../pyproject.toml; done
+
+backup: install  ## Back up the database and uploaded files into backups/ (PORTAL_BACKUP_DIR)
+	@$(BIN)/python manage.py backup_info --before-backup
+	$(BIN)/python manage.py dbbackup --compress --noinput --verbosity 0
+	$(BIN)/python manage.py mediabackup --compress --noinput --verbosity 0
+	@$(BIN)/python manage.py backup_info
+
+# Asks before overwriting anything; `make restore CONFIRM=yes` does not (for scripts).
+restore: install  ## Restore the newest backup over the database and uploaded files
+	@$(BIN)/python manage.py backup_info --before-restore
+	@if [ "$(CONFIRM)" != yes ]; then \
+	  printf 'Type yes to overwrite them with the backup: '; read -r answer || true; \
+	  if [ "$$answer" != yes ]; then echo "Nothing was restored."; exit 1; fi; \
+	fi
+	$(BIN)/python manage.py dbrestore --noinput --uncompress --verbosity 0
+	$(BIN)/python manage.py mediarestore --noinput --uncompress --replace --verbosity 0
+	@$(BIN)/python manage.py backup_info --after-restore
 
 clean:  ## Remove the virtual environment, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles

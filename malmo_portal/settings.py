@@ -207,6 +207,18 @@ STORAGES = {
     },
 }
 
+# Restoring a PostgreSQL dump (`make restore`). django-dbbackup dumps with
+# `pg_dump --format=custom` and restores with `pg_restore --single-transaction --clean
+# --if-exists`, into an empty, freshly created database as well as over the current one; one
+# error rolls the whole restore back. The dump keeps who owned what on the old server, so:
+# --no-owner: the restored tables belong to the user of DATABASE_URL (without it, restoring
+#   as another role fails with 'must be member of role …');
+# --no-privileges: GRANTs to roles of the old server are left out (they may not exist here;
+#   the portal needs none). SQLite ignores this setting: its dump is a copy of the file.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner --no-privileges"}}
+# The media archive's name says what it is (the database dump's names the database alias).
+DBBACKUP_MEDIA_FILENAME_TEMPLATE = "media-{servername}-{datetime}.{extension}"
+
 # E-mail: printed to the console unless EMAIL_URL points at an SMTP server.
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

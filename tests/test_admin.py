@@ -199,7 +199,7 @@ def test_target_search_covers_code_and_both_texts(admin_client):
 def test_global_goal_list_shows_colour_and_annotated_target_count(admin_client):
     goal = GlobalGoal.objects.sdg().get(number=1)
     response = admin_client.get(admin_url(GlobalGoal, "changelist"), {"framework__exact": "sdg"})
-    assert f"background:{goal.colour}" in response.content.decode()
+    assert f'fill="{goal.colour}"' in response.content.decode()
     counts = {g.pk: g.target_count for g in response.context["cl"].result_list}
     assert counts[goal.pk] == goal.targets.count()
 
