@@ -39,6 +39,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from malmo_portal.forms import Select
 
 from . import charts
 from .caching import public_page
@@ -261,18 +262,19 @@ class AssignmentFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     year = forms.TypedChoiceField(
-        label=_("Budget year"), required=False, coerce=int, empty_value=None
+        label=_("Budget year"), required=False, coerce=int, empty_value=None, widget=Select
     )
-    organisation = forms.ChoiceField(label=_("Committee or company"), required=False)
+    organisation = forms.ChoiceField(label=_("Committee or company"), required=False, widget=Select)
     council_goal = forms.TypedChoiceField(
-        label=_("Council goal"), required=False, coerce=int, empty_value=None
+        label=_("Council goal"), required=False, coerce=int, empty_value=None, widget=Select
     )
     goal = forms.TypedChoiceField(
-        label=_("Global goal"), required=False, coerce=int, empty_value=None
+        label=_("Global goal"), required=False, coerce=int, empty_value=None, widget=Select
     )
     progress = forms.ChoiceField(
         label=_("Progress"),
         required=False,
+        widget=Select,
         help_text=_("As told in the latest published report of each organisation."),
     )
 
@@ -584,7 +586,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class YearForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Budget year"), coerce=int)
+    year = forms.TypedChoiceField(label=_("Budget year"), coerce=int, widget=Select)
 
     def __init__(self, *args, years: Iterable[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
