@@ -20,6 +20,10 @@ from .public_views import (
 # Above this many responsible organisations an assignment shows a count and a folded list
 # instead of every name ("Samtliga nämnder och bolag" is some thirty of them).
 MANY_ORGANISATIONS = 5
+# The start page shows the budget's assignments in full up to this many (Malmö's budgets
+# have had a handful); beyond it, the first ones and a link to the searchable list, so the
+# page stays the same size however many assignments a budget has.
+HOME_ASSIGNMENTS = 12
 
 PROGRESS_CHART_TITLE = _(
     "Progress by the latest published report of each committee and company on each assignment"
@@ -37,16 +41,17 @@ def home(request: HttpRequest) -> HttpResponse:
     budget = Budget.objects.current()
     context: dict[str, object] = {"budget": budget}
     if budget is not None:
-        assignments = _assignments(budget)
+        assignments = _assignments(budget, limit=HOME_ASSIGNMENTS)
         counts = progress_counts(latest_published().filter(assignment__budget=budget))
         context.update(
             goal_areas=_goal_areas(budget),
             assignments=assignments,
+            assignment_count=budget.assignments.count(),
             progress_chart=charts.progress_distribution(
                 counts, title=PROGRESS_CHART_TITLE, chart_id="home-progress"
             ),
             reported_count=sum(counts.values()),
-            responsibility_count=sum(a.organisation_count for a in assignments),
+            responsibility_count=Responsibility.objects.filter(assignment__budget=budget).count(),
             latest_reports=latest_reports(),
             periods=periods_with_published_reports(budget),
         )
@@ -66,7 +71,7 @@ def _goal_areas(budget: Budget) -> list:
     )
 
 
-def _assignments(budget: Budget) -> list:
+def _assignments(budget: Budget, limit: int) -> list:
     responsibilities = Responsibility.objects.select_related("organisation").order_by(
         "role", "organisation__name"
     )
@@ -82,7 +87,7 @@ def _assignments(budget: Budget) -> list:
                     "goal__framework", "goal__number", "position"
                 ),
             ),
-        )
+        )[:limit]
     )
     for assignment in assignments:
         _summarise_responsibility(assignment)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assignments.models import Responsibility, ResponsibilityRole
+from assignments.views import HOME_ASSIGNMENTS
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from goals.templatetags.goals_tags import contrast_ratio, text_colour
 from tests import factories
@@ -185,13 +186,18 @@ def test_home_page_query_count_does_not_grow_with_the_data(client):
     with CaptureQueriesContext(connection) as large:
         response = client.get("/")
     assert response.status_code == 200
-    assert response.content.decode().count('class="assignment"') == 30
+    page = response.content.decode()
+    # The first twelve in full, the rest through a link: the page does not grow either.
+    assert page.count('class="assignment"') == HOME_ASSIGNMENTS == 12
+    assert "Alla 30 uppdrag från 2019" in page
+    assert 'href="/uppdrag/?year=2019"' in page
 
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     # Budget, goal areas, council goals and their global goals, assignments and their
-    # responsibilities, global goals and targets; the progress counts of the latest published
-    # reports, the latest published reports and the periods that have published reports.
-    assert len(small) == 11
+    # responsibilities, global goals and targets, how many assignments and responsibilities
+    # there are; the progress counts of the latest published reports, the latest published
+    # reports and the periods that have published reports.
+    assert len(small) == 13
 
 
 # Accessibility of the page's structure

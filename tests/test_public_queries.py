@@ -160,7 +160,7 @@ def count_queries(client, paths: dict[str, str]) -> dict[str, int]:
 EXPECTED = {
     # budget, goal areas, council goals, their global goals, assignments, responsibilities,
     # global goals, targets, progress counts, latest reports, periods with reports
-    "home": 11,
+    "home": 13,
     # the filter choices (years, organisations, council goals, global goals), the count, the
     # page, its responsibilities and their progress
     "assignment_list": 8,
