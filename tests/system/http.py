@@ -129,13 +129,15 @@ class HttpClient:
     ) -> Response:
         """
         Fetch the page at path, fill in its form as shown, change some fields and send it.
-        The form is the last on the page, or the one whose action ends with `action`.
+        The form is the last one that posts to the page itself, or, with `action`, the last
+        one whose action ends with it.
         If the page itself cannot be fetched, its response is returned instead.
         """
         page = self.get(path)
         if page.status != 200:
             return page
-        form = [f for f in forms(page.body) if f.action.endswith(action)][-1]
+        target = action or path
+        form = [f for f in forms(page.body) if (f.action or path).endswith(target)][-1]
         data = [(k, v) for k, v in form.fields if k not in changes]
         data += list(changes.items())
         if button:
