@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format check migrations messages lock clean backup restore
+.PHONY: help install run serve test lint format check migrations messages lock clean backup restore bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -84,6 +84,13 @@ restore: install  ## Restore the newest backup over the database and uploaded fi
 	$(BIN)/python manage.py dbrestore --noinput --uncompress --verbosity 0
 	$(BIN)/python manage.py mediarestore --noinput --uncompress --replace --verbosity 0
 	@$(BIN)/python manage.py backup_info --after-restore
+
+# The public pages under gunicorn (cached and uncached), the review queue, the streamed
+# export's memory and the queries per page, at city scale and at ten times that, each figure
+# with its target (bench/suite.py). Needs wrk and a PostgreSQL server on which it may create
+# the databases malmo_bench_1x and malmo_bench_10x (BENCH_POSTGRES_URL); about 10 minutes.
+bench: install  ## Benchmarks on PostgreSQL with wrk: pages, review queue, export, queries
+	$(BIN)/python bench/suite.py
 
 clean:  ## Remove the virtual environment, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles

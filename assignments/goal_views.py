@@ -234,6 +234,17 @@ def _published_reports_for(goal: GlobalGoal) -> list[Report]:
         Report.objects.published()
         .filter(pk__in=contributing)
         .select_related("organisation", "assignment", "period__budget", "published_version")
+        # Only what the page shows: never the report's working fields (which may hold an
+        # unpublished correction), nor the texts of the thousands of versions listed.
+        .only(
+            "organisation__name",
+            "assignment__code",
+            "assignment__title",
+            "period__name",
+            "period__deadline",
+            "period__budget__year",
+            "published_version__progress",
+        )
         .prefetch_related(
             Prefetch(
                 "published_version__contributed_targets",

@@ -1,0 +1,201 @@
+"""
+The in-process measurements of one benchmark database, through Django's test client.
+
+    .venv/bin/python bench/inprocess.py MANIFEST.json [--output RESULT.json]
+    .venv/bin/python bench/inprocess.py --database malmo_bench_10x --show-queries sdg_goal
+
+``MANIFEST.json`` is what ``bench/generate.py --manifest`` wrote; ``--database`` names a
+benchmark database ``make bench`` left behind instead. Run with the cache
+disabled (``CACHE_URL=dummycache://``, which ``bench/suite.py`` sets), it measures:
+
+- the queries each public page makes, uncached (``CaptureQueriesContext``), and the median
+  time to render it in-process;
+- the review queue: the admin's report list as the reviewer opens it (the open period's
+  submitted reports), median of repeated requests, and its queries;
+- the peak memory traced by ``tracemalloc`` while the published reports are downloaded as
+  CSV and the stream consumed chunk by chunk, as a web server would (the download is made
+  once first, untraced, so one-time imports and caches do not count).
+
+It prints the results as JSON (or writes them to ``--output``). ``--show-queries PAGE``
+prints the SQL of one page instead, e.g. to find an N+1 query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_RUNS = 5
+QUEUE_RUNS = 7
+EXPORT_PATH = "/data/published-reports.csv"
+
+
+def setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("CACHE_URL", "dummycache://")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malmo_portal.settings")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    # Static files are served by the finders here; there is no collectstatic folder.
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment(debug=False)  # The test client's host, in-memory e-mail.
+
+
+def page_queries(client, path: str) -> tuple[int, float, list[str], int]:
+    """The queries of one uncached request to ``path``, the median time to serve it, and the
+    size of the page."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(path)  # warm: imports, templates, content types
+    assert response.status_code == 200, (path, response.status_code)
+    # Each request empties the query log as it starts (the request_started signal), so it
+    # must be empty before the capture starts counting from it.
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    # Read now: the capture is a view of the connection's log, which the next request empties.
+    sql = [q["sql"] for q in queries.captured_queries]
+    times = []
+    for _ in range(PAGE_RUNS):
+        started = time.perf_counter()
+        client.get(path)
+        times.append(time.perf_counter() - started)
+    return len(sql), statistics.median(times), sql, len(response.content)
+
+
+def review_queue(reviewer: str) -> dict:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import translation
+
+    from assignments.admin import queue_filters
+    from assignments.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=reviewer))
+    with translation.override("sv"):
+        url = f"{reverse('admin:assignments_report_changelist')}?{urlencode(queue_filters())}"
+    response = client.get(url)  # warm: the session, content types, templates
+    assert response.status_code == 200, response.status_code
+    assert b"result_list" in response.content, "the queue shows no reports"
+    times = []
+    for _ in range(QUEUE_RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    query_count = len(queries)
+    from assignments.models import Report
+
+    filters = queue_filters()
+    return {
+        "url": url,
+        "reports": Report.objects.filter(
+            status=filters["status__exact"], period_id=filters["period__id__exact"]
+        ).count(),
+        "median_s": statistics.median(times),
+        "fastest_s": min(times),
+        "slowest_s": max(times),
+        "queries": query_count,
+    }
+
+
+def download(path: str) -> tuple[int, int]:
+    """Stream ``path`` through the test client; return the rows (chunks - 1) and bytes."""
+    from django.test import Client
+
+    response = Client().get(path)
+    assert response.status_code == 200 and response.streaming, response.status_code
+    chunks = streamed = 0
+    for chunk in response.streaming_content:
+        chunks += 1
+        streamed += len(chunk)
+    response.close()
+    return chunks - 1, streamed
+
+
+def export_memory() -> dict:
+    download(EXPORT_PATH)  # untraced warm-up: imports, translations, compiled templates
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    rows, streamed = download(EXPORT_PATH)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"path": EXPORT_PATH, "rows": rows, "bytes": streamed, "peak": peak, "seconds": seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("manifest", type=Path, nargs="?")
+    parser.add_argument("--database", help="a benchmark database instead of a manifest")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="with --database: the PostgreSQL server",
+    )
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--show-queries", metavar="PAGE", help="print the SQL of one page")
+    args = parser.parse_args()
+    if args.manifest:
+        manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
+        setup(manifest["database_url"])
+    elif args.database:
+        import generate
+
+        url = generate.database_url(args.server, args.database)
+        setup(url)
+        manifest = {
+            "scale": args.database,
+            "database_url": url,
+            "reviewer": "granskare",
+            "pages": generate.pages(),
+        }
+    else:
+        parser.error("give a manifest or --database")
+    from django.test import Client
+
+    client = Client()
+    if args.show_queries:
+        _n, _seconds, sql, _size = page_queries(client, manifest["pages"][args.show_queries])
+        for n, statement in enumerate(sql, start=1):
+            print(f"-- {n}\n{statement}\n")
+        return
+
+    result: dict = {"scale": manifest["scale"], "pages": {}}
+    for name, path in manifest["pages"].items():
+        n, seconds, _sql, size = page_queries(client, path)
+        result["pages"][name] = {"path": path, "queries": n, "median_s": seconds, "bytes": size}
+    result["queue"] = review_queue(manifest["reviewer"])
+    result["export"] = export_memory()
+    text = json.dumps(result, indent=2)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

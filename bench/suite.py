@@ -1,0 +1,771 @@
+"""
+The benchmark suite behind ``make bench``: the public pages under gunicorn on PostgreSQL,
+cached and uncached, at city scale and at ten times that, with the review queue, the
+streamed export's memory and the queries per page, each checked against its target.
+
+    .venv/bin/python bench/suite.py [--scales 1 10] [--runs 3] [--duration 5] ...
+
+It needs wrk (``apt-get install wrk``) and a PostgreSQL server where it may create
+databases (``BENCH_POSTGRES_URL``, default postgres://postgres@127.0.0.1:5432/postgres).
+For each scale it
+
+1. generates the data into ``malmo_bench_<scale>x`` (dropped and created again; no other
+   database is touched), see ``bench/generate.py``;
+2. measures in-process, uncached, with Django's test client: the queries of each page, the
+   review queue's time and the CSV export's peak memory, see ``bench/inprocess.py``;
+3. starts gunicorn with the committed ``gunicorn.conf.py`` and production settings (debug
+   off, static files collected), once with the default per-process cache (every page warmed
+   first and checked to be served from the cache) and once with ``CACHE_URL=dummycache://``
+   (nothing cached), and measures each page with ``wrk --latency``: requests per second, and
+   the 50th and 99th percentile latency. The pages are measured in turn, the bare view
+   (``/health/live``) first, and each round is repeated ``--runs`` times; a page's ratio to
+   the bare view is taken within the same round of the same server. The accessibility
+   statement, a page that makes no query, is measured too, without a target: what the base
+   template and the middleware cost on their own.
+
+Why these settings, on a machine of two cores shared by wrk, gunicorn and PostgreSQL:
+
+- ``WEB_CONCURRENCY=2``: gunicorn's synchronous workers are CPU-bound here (PostgreSQL is
+  local and answers most queries in well under a millisecond), so one worker per core keeps
+  both cores busy. The committed default of 2 × cores + 1 = 5 workers, competing with wrk
+  and PostgreSQL for two cores, gave about the same throughput (a little more on uncached
+  pages, whose workers also wait for PostgreSQL) but a bare-view p99 of over 100 ms instead
+  of about 1 ms (the scheduler's delays, not the portal's), and five per-process caches to
+  warm instead of two.
+- ``wrk -t1 -c4``: one client thread takes a fraction of one core; four connections keep
+  both workers busy with a request always waiting. Eight doubled every latency (queueing)
+  without adding throughput.
+- ``GUNICORN_MAX_REQUESTS=0``: the committed 2000 requests per worker would, at the bare
+  view's thousands of requests a second, restart each worker every few seconds; the suite
+  would then measure gunicorn's worker start-up and the refilling of empty per-process
+  caches, not the portal. (Production traffic is far below that rate.)
+
+It prints every figure with PASS or FAIL beside its target, and exits with 1 when a target
+fails, 2 when something needed is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PYTHON = BIN / "python"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+PAGES = {
+    "bare": "bare view",
+    "home": "home page",
+    "assignment_list": "assignment list",
+    "sdg_goal": "SDG goal page",
+    "report": "report page",
+    "reference": "no-query page (ref.)",
+}
+# The accessibility statement: a public page that makes no query, shown for reference (no
+# target) as what the base template and the middleware cost without the database.
+REFERENCE = "reference"
+LIST_PAGES = ("home", "assignment_list")
+DETAIL_PAGES = ("sdg_goal", "report")
+
+# The targets.
+CACHED_MIN_RATIO = 0.70
+UNCACHED_LIST_MIN_RATIO = 0.08
+UNCACHED_DETAIL_MIN_RATIO = 0.20
+MAX_P99_OVER_P50 = 10.0
+MAX_GROWTH = 1.5  # queue time and export memory, 10x over city scale
+# Above this share of the CPUs taken by other processes, the figures are flagged.
+BUSY_WARNING = 0.10
+
+
+class Missing(Exception):
+    """Something the suite needs is not there; the message says how to get it."""
+
+
+# Prerequisites
+
+
+def check_prerequisites(server: str) -> None:
+    problems = []
+    if not PYTHON.exists() or not (BIN / "gunicorn").exists():
+        problems.append("The virtual environment is missing: run `make install` first.")
+    if shutil.which("wrk") is None:
+        problems.append(
+            "wrk is not installed. On Debian or Ubuntu: `sudo apt-get install wrk` "
+            "(or build it from https://github.com/wg/wrk)."
+        )
+    if PYTHON.exists():
+        check = (
+            "import psycopg, sys\n"
+            "try:\n"
+            "    psycopg.connect(sys.argv[1], connect_timeout=5).execute('SELECT 1')\n"
+            "except Exception as error:\n"
+            "    sys.exit(str(error).strip().splitlines()[0])\n"
+        )
+        parts = urlsplit(server)
+        url = urlunsplit(parts._replace(scheme="postgresql"))
+        result = subprocess.run(
+            [PYTHON, "-c", check, url], capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            error = (result.stderr.strip().splitlines() or ["no answer"])[-1]
+            problems.append(
+                f"Cannot connect to PostgreSQL at {parts.hostname}:{parts.port or 5432} "
+                f"({error}).\n"
+                "  Install and start it, e.g. `sudo apt-get install postgresql && "
+                "sudo service postgresql start`, and let the suite create databases: it "
+                "connects as BENCH_POSTGRES_URL (default "
+                f"{DEFAULT_SERVER}, trust authentication)."
+            )
+    if problems:
+        raise Missing("\n".join(f"- {p}" for p in problems))
+
+
+# Subprocesses: the generator, the in-process measurements, collectstatic
+
+
+def run_python(args: list, env: dict | None = None) -> None:
+    result = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed with {result.returncode}")
+
+
+def clean_environment() -> dict:
+    """This process's environment without any setting of the portal or gunicorn."""
+    prefixes = ("DJANGO_", "GUNICORN_", "PORTAL_", "AXES_")
+    names = {"DATABASE_URL", "CACHE_URL", "EMAIL_URL", "WEB_CONCURRENCY"}
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes) and k not in names}
+
+
+def production_environment(database_url: str, static_root: Path, workers: int) -> dict:
+    env = clean_environment()
+    env.update(
+        DJANGO_DEBUG="off",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="off",
+        DJANGO_SESSION_COOKIE_SECURE="off",
+        DJANGO_CSRF_COOKIE_SECURE="off",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=database_url,
+        DJANGO_CONN_MAX_AGE="60",
+        GUNICORN_ACCESS_LOG="",
+        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_STATIC_ROOT=str(static_root),
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_MAX_REQUESTS="0",
+    )
+    return env
+
+
+# gunicorn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url: str, timeout: float = 60) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers={"User-Agent": "malmo-bench"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class Gunicorn:
+    """gunicorn with the committed configuration, in a process group of its own, stopped (with
+    every worker) however the block is left."""
+
+    def __init__(self, env: dict, log: Path) -> None:
+        self.port = free_port()
+        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        self.log_path = log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Gunicorn:
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [BIN / "gunicorn", "--config", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped with all its workers
+        )
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}:\n{self.tail()}"
+                )
+            # Not /health/ready: it checks that the cache keeps what is stored, which the
+            # dummy cache of the uncached runs never does.
+            with contextlib.suppress(OSError):
+                if http_get(f"{self.base}/health/live", timeout=5)[0] == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not become ready in {seconds} s:\n{self.tail()}")
+
+    def tail(self) -> str:
+        self.log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-30:])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        # Workers left behind by a dead arbiter would still be in the group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()
+        self.process = None
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# The machine
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_ticks(pid: int) -> tuple[str, int]:
+    """A process's command line and the CPU time it has used, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as stat:
+        text = stat.read()
+    fields = text[text.rindex(")") + 2 :].split()
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    return command, int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _other_processes(server_group: int) -> dict[int, int]:
+    """CPU ticks used so far by every process that is not part of the measurement: neither
+    the suite, nor the server's process group, nor PostgreSQL serving the benchmark databases
+    (its backends for other databases, e.g. someone's tests, are other work)."""
+    ticks = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        pid = int(entry)
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            command, used = _process_ticks(pid)
+            if os.getpgid(pid) == server_group or "malmo_bench_" in command:
+                continue
+            if command.startswith("postgres: ") and not re.search(r"\(\d+\)|\[local\]", command):
+                continue  # PostgreSQL's own processes (writers, autovacuum), not a client's
+            ticks[pid] = used
+    return ticks
+
+
+class CpuMonitor:
+    """How much CPU other processes took while the suite measured (not the server, wrk,
+    PostgreSQL serving the benchmark or the suite itself). Other work on the machine lowers
+    and scatters the figures. Processes that start and end in between are not seen."""
+
+    def __init__(self, server_group: int) -> None:
+        self.group = server_group
+
+    def __enter__(self) -> CpuMonitor:
+        self.started = time.monotonic()
+        self.before = _other_processes(self.group)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        seconds = time.monotonic() - self.started
+        after = _other_processes(self.group)
+        used = sum(ticks - self.before.get(pid, 0) for pid, ticks in after.items())
+        capacity = seconds * CLOCK_TICKS * (os.cpu_count() or 1)
+        self.other_share = max(0.0, used / capacity) if capacity else 0.0
+
+
+# wrk
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # socket errors and non-2xx/3xx responses
+
+
+def parse_duration(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match[1]) * UNITS[match[2]]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    def number(pattern: str) -> str:
+        match = re.search(pattern, output, re.MULTILINE)
+        if not match:
+            raise ValueError(f"wrk output without {pattern!r}:\n{output}")
+        return match[1]
+
+    errors = sum(
+        int(n)
+        for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+        + re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
+    )
+    return WrkResult(
+        rps=float(number(r"^Requests/sec:\s+([\d.]+)")),
+        p50_ms=parse_duration(number(r"^\s+50%\s+(\S+)")),
+        p99_ms=parse_duration(number(r"^\s+99%\s+(\S+)")),
+        requests=int(number(r"^\s+(\d+) requests in")),
+        errors=errors,
+    )
+
+
+def warm(url: str, *, seconds: float, connections: int) -> None:
+    """Requests to ``url`` for ``seconds``, whose figures are not kept."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", url]
+    subprocess.run(command, capture_output=True, check=True)
+
+
+def wrk(url: str, *, seconds: float, connections: int) -> WrkResult:
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "60s",
+        "--latency",
+        url,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return parse_wrk(result.stdout)
+
+
+# Measuring one server
+
+
+@dataclass
+class PageRuns:
+    runs: list[WrkResult] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)  # to the bare view of the same round
+    cache_hits: str = ""
+
+
+def measure_server(
+    server: Gunicorn,
+    pages: dict[str, str],
+    *,
+    cached: bool,
+    runs: int,
+    seconds: dict[str, float],
+    warmup: float,
+    connections: int,
+) -> dict[str, PageRuns]:
+    results = {name: PageRuns() for name in pages}
+    for name, path in pages.items():
+        url = server.base + path
+        status, _headers, _body = http_get(url)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+        warm(url, seconds=warmup, connections=connections)
+        drain(server, connections)
+        if name != "bare":
+            results[name].cache_hits = cache_check(url, cached=cached, connections=connections)
+    for run in range(runs):
+        bare = None
+        for name, path in pages.items():
+            result = wrk(server.base + path, seconds=seconds[name], connections=connections)
+            drain(server, connections)
+            if result.errors:
+                print(f"    warning: {result.errors} errors for {path}", flush=True)
+            results[name].runs.append(result)
+            bare = result.rps if name == "bare" else bare
+            results[name].ratios.append(result.rps / bare)
+            print(
+                f"    run {run + 1}/{runs} {name:<16} {result.rps:>8.1f} req/s  "
+                f"p50 {result.p50_ms:>8.2f} ms  p99 {result.p99_ms:>8.2f} ms",
+                flush=True,
+            )
+    return results
+
+
+def drain(server: Gunicorn, connections: int) -> None:
+    """Wait until the server has finished what wrk left behind.
+
+    wrk stops with requests still queued or under way: the synchronous workers finish them
+    even though nobody reads the answers, and with a page that takes seconds this would delay
+    the first requests of the next run, and so its 99th percentile. Requests to the bare view,
+    as many as wrk's connections, queue up behind them; when all are answered, the workers
+    are free.
+    """
+    with ThreadPoolExecutor(connections) as pool:
+        list(
+            pool.map(
+                lambda _n: http_get(f"{server.base}/health/live", timeout=300), range(connections)
+            )
+        )
+
+
+def cache_check(url: str, *, cached: bool, connections: int, probes: int = 12) -> str:
+    """Probe a warmed page: with the cache, every probe must be a hit (warming again while
+    a worker has not seen the page yet); without it, every probe a miss."""
+    for _attempt in range(5):
+        states = [http_get(url)[1].get("X-Cache", "?") for _ in range(probes)]
+        hits = states.count("hit")
+        if not cached or hits == probes:
+            break
+        warm(url, seconds=2, connections=connections)
+    if cached and hits != probes:
+        raise RuntimeError(f"{url}: only {hits} of {probes} requests came from the cache")
+    if not cached and hits:
+        raise RuntimeError(f"{url}: {hits} of {probes} requests came from a cache")
+    return f"{hits}/{probes} hits"
+
+
+# Report
+
+
+def rate(value: float) -> str:
+    """Requests per second with three significant digits at least."""
+    return f"{value:.0f}" if value >= 100 else f"{value:#.3g}"
+
+
+def percent(ratio: float) -> str:
+    """A ratio in per cent, with two significant digits at least."""
+    return f"{ratio * 100:.1f}" if ratio >= 0.01 else f"{ratio * 100:.2g}"
+
+
+def spread(values: list[float]) -> str:
+    if len(values) < 2:
+        return ""
+    mean = statistics.fmean(values)
+    cv = statistics.stdev(values) / mean * 100 if mean else 0.0
+    return f"{rate(min(values))}–{rate(max(values))}, CV {cv:.1f} %"
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+class Report:
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.checks = 0
+
+    def check(self, ok: bool, what: str) -> str:
+        self.checks += 1
+        if not ok:
+            self.failures.append(what)
+        return verdict(ok)
+
+
+def print_http(
+    report: Report, scale: int, mode: str, results: dict[str, PageRuns], other_cpu: float
+) -> None:
+    print(f"\n  {mode} ({scale}x) — requests/s, median of runs (min–max, coefficient of variation)")
+    header = (
+        f"  {'page':<24}{'req/s':>8}  {'spread':<22}{'ratio to bare':<24}{'target':<9}"
+        f"{'':<6}{'p50 ms':>8}{'p99 ms':>9}{'p99/p50':>8}  {'target':<8}"
+    )
+    print(header)
+    for name, page in results.items():
+        rps = [r.rps for r in page.runs]
+        p50 = statistics.median(r.p50_ms for r in page.runs)
+        p99 = statistics.median(r.p99_ms for r in page.runs)
+        tail = p99 / p50 if p50 else float("inf")
+        if name == REFERENCE:
+            tail_target = tail_verdict = ""
+        else:
+            tail_target = f"≤ {MAX_P99_OVER_P50:.0f}"
+            tail_verdict = report.check(
+                tail <= MAX_P99_OVER_P50, f"{scale}x {mode} {PAGES[name]}: p99 {tail:.1f} × p50"
+            )
+        ratio = statistics.median(page.ratios)
+        if name == "bare":
+            ratio_text, target_text, ratio_verdict = "1 (the reference)", "", ""
+        elif name == REFERENCE:
+            ratio_text = (
+                f"{percent(ratio)} % ({percent(min(page.ratios))}–{percent(max(page.ratios))})"
+            )
+            target_text, ratio_verdict = "(info)", ""
+        else:
+            ratio_text = (
+                f"{percent(ratio)} % ({percent(min(page.ratios))}–{percent(max(page.ratios))})"
+            )
+            if mode == "cached":
+                minimum = CACHED_MIN_RATIO
+            elif name in LIST_PAGES:
+                minimum = UNCACHED_LIST_MIN_RATIO
+            else:
+                minimum = UNCACHED_DETAIL_MIN_RATIO
+            target_text = f"≥ {minimum * 100:.0f} %"
+            ratio_verdict = report.check(
+                ratio >= minimum,
+                f"{scale}x {mode} {PAGES[name]}: {percent(ratio)} % of the bare view "
+                f"(target {target_text})",
+            )
+        print(
+            f"  {PAGES[name]:<24}{rate(statistics.median(rps)):>8}  {spread(rps):<22}"
+            f"{ratio_text:<24}{target_text:<9}{ratio_verdict:<6}"
+            f"{p50:>8.2f}{p99:>9.2f}{tail:>8.1f}  {tail_target:<5}{tail_verdict}"
+        )
+    errors = sum(r.errors for page in results.values() for r in page.runs)
+    if errors:
+        report.check(False, f"{scale}x {mode}: {errors} failed requests")
+        print(f"  FAIL: {errors} requests failed (socket errors or non-2xx responses)")
+    hits = ", ".join(f"{PAGES[n]} {p.cache_hits}" for n, p in results.items() if p.cache_hits)
+    print(f"  cache probes after warming: {hits}")
+    warning = (
+        f": WARNING, the machine was busy with other work (over {BUSY_WARNING * 100:.0f} %), "
+        "so these figures are lower and more scattered than on a quiet machine"
+        if other_cpu > BUSY_WARNING
+        else ""
+    )
+    print(f"  other processes used {other_cpu * 100:.0f} % of the CPUs during these runs{warning}")
+
+
+def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
+    scales = sorted(inprocess)
+    small, large = scales[0], scales[-1]
+    print(
+        "\nQueries per page (in-process, uncached), with the time to serve it in-process "
+        "(median) and its size"
+    )
+    print(
+        f"  {'page':<24}"
+        + "".join(f"{f'{s}x queries':>12}{f'{s}x ms':>10}{f'{s}x KiB':>10}" for s in scales)
+    )
+    for name in PAGES:
+        if name not in inprocess[small]["pages"]:
+            continue
+        pages = [inprocess[s]["pages"][name] for s in scales]
+        counts = [page["queries"] for page in pages]
+        cells = "".join(
+            f"{page['queries']:>12}{page['median_s'] * 1000:>10.1f}{page['bytes'] / 1024:>10.0f}"
+            for page in pages
+        )
+        if len(scales) > 1 and name != REFERENCE:
+            a, b = counts[0], counts[-1]
+            same = a == b
+            nearly = abs(a - b) <= max(1, round(0.1 * a))
+            ok = report.check(
+                nearly, f"queries of the {PAGES[name]}: {a} at {small}x, {b} at {large}x"
+            )
+            note = "equal" if same else f"{b - a:+d}"
+            cells += f"   {note:<6} {ok}"
+        print(f"  {PAGES[name]:<24}{cells}")
+
+    print("\nReview queue (the admin's report list for a reviewer, in-process)")
+    for s in scales:
+        q = inprocess[s]["queue"]
+        print(
+            f"  {s}x: {q['reports']:>6} submitted reports in the open period, median "
+            f"{q['median_s'] * 1000:.1f} ms (fastest {q['fastest_s'] * 1000:.1f}, slowest "
+            f"{q['slowest_s'] * 1000:.1f}), {q['queries']} queries"
+        )
+    if len(scales) > 1:
+        growth = inprocess[large]["queue"]["median_s"] / inprocess[small]["queue"]["median_s"]
+        ok = report.check(growth <= MAX_GROWTH, f"review queue time grows {growth:.2f}×")
+        print(f"  {large}x / {small}x: {growth:.2f}×  (target ≤ {MAX_GROWTH}×)  {ok}")
+
+    print("\nStreamed CSV export of the published reports: peak traced memory (tracemalloc)")
+    for s in scales:
+        e = inprocess[s]["export"]
+        print(
+            f"  {s}x: {e['rows']:>6} rows, {e['bytes'] / 2**20:6.1f} MiB streamed in "
+            f"{e['seconds']:.1f} s (traced), peak {e['peak'] / 2**20:.2f} MiB"
+        )
+    if len(scales) > 1:
+        growth = inprocess[large]["export"]["peak"] / inprocess[small]["export"]["peak"]
+        ok = report.check(growth <= MAX_GROWTH, f"export peak memory grows {growth:.2f}×")
+        print(f"  {large}x / {small}x: {growth:.2f}×  (target ≤ {MAX_GROWTH}×)  {ok}")
+
+
+# The suite
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--runs", type=int, default=3, help="rounds of wrk runs per server")
+    parser.add_argument("--duration", type=float, default=5, help="seconds per wrk run")
+    parser.add_argument(
+        "--slow-duration",
+        type=float,
+        default=10,
+        help="seconds per wrk run of a page that takes over 100 ms in-process (uncached)",
+    )
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk per page first")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_SERVER),
+        help="PostgreSQL server URL (its maintenance database); default $BENCH_POSTGRES_URL "
+        f"or {DEFAULT_SERVER}",
+    )
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    started = time.monotonic()
+    try:
+        check_prerequisites(args.server)
+    except Missing as missing:
+        print(f"make bench cannot run:\n{missing}", file=sys.stderr)
+        return 2
+    # Leave through the finally blocks (stopping gunicorn) on SIGTERM as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    scales = sorted(args.scales)
+    print(
+        f"Benchmarks: scales {', '.join(f'{s}x' for s in scales)}; gunicorn with "
+        f"WEB_CONCURRENCY={args.workers}, GUNICORN_MAX_REQUESTS=0; wrk -t1 "
+        f"-c{args.connections}, {args.warmup:g} s warm-up per page, then {args.runs} rounds "
+        f"of {args.duration:g} s per page ({args.slow_duration:g} s for slow uncached pages); "
+        f"{os.cpu_count()} CPUs",
+        flush=True,
+    )
+    report = Report()
+    manifests: dict[int, dict] = {}
+    inprocess: dict[int, dict] = {}
+    http: dict[tuple[int, str], dict[str, PageRuns]] = {}
+    busy: dict[tuple[int, str], float] = {}
+    with tempfile.TemporaryDirectory(prefix="malmo-bench-") as folder:
+        tmp = Path(folder)
+        static_root = tmp / "static"
+        print("\nCollecting static files (collectstatic --no-input)", flush=True)
+        env = production_environment("sqlite:///unused.sqlite3", static_root, args.workers)
+        run_python(["manage.py", "collectstatic", "--no-input", "--verbosity", "0"], env)
+
+        for scale in scales:
+            manifest_path = tmp / f"manifest-{scale}x.json"
+            print(f"\n== {scale}x: generating malmo_bench_{scale}x", flush=True)
+            run_python(
+                [
+                    "bench/generate.py",
+                    "--scale",
+                    str(scale),
+                    "--server",
+                    args.server,
+                    "--manifest",
+                    manifest_path,
+                ]
+            )
+            manifest = manifests[scale] = json.loads(manifest_path.read_text(encoding="utf-8"))
+            counts = manifest["counts"]
+            print(
+                "  "
+                + ", ".join(f"{n:,} {name}" for name, n in counts.items())
+                + f"; migrate {manifest['seconds']['migrate']} s, data "
+                f"{manifest['seconds']['data']} s",
+                flush=True,
+            )
+            print(f"== {scale}x: in-process measurements (uncached)", flush=True)
+            result_path = tmp / f"inprocess-{scale}x.json"
+            env = clean_environment()
+            env.update(CACHE_URL="dummycache://", DJANGO_LOG_LEVEL="WARNING")
+            run_python(["bench/inprocess.py", manifest_path, "--output", result_path], env)
+            inprocess[scale] = json.loads(result_path.read_text(encoding="utf-8"))
+
+            seconds = {
+                name: args.duration
+                if inprocess[scale]["pages"][name]["median_s"] <= 0.1
+                else args.slow_duration
+                for name in manifest["pages"]
+            }
+            base_env = production_environment(manifest["database_url"], static_root, args.workers)
+            for mode in ("cached", "uncached"):
+                env = dict(base_env)
+                if mode == "uncached":
+                    env["CACHE_URL"] = "dummycache://"
+                print(f"== {scale}x: gunicorn, {mode}", flush=True)
+                log = tmp / f"gunicorn-{scale}x-{mode}.log"
+                with Gunicorn(env, log) as server, CpuMonitor(server.process.pid) as cpu:
+                    http[scale, mode] = measure_server(
+                        server,
+                        manifest["pages"],
+                        cached=mode == "cached",
+                        runs=args.runs,
+                        seconds=seconds
+                        if mode == "uncached"
+                        else dict.fromkeys(seconds, args.duration),
+                        warmup=args.warmup,
+                        connections=args.connections,
+                    )
+                busy[scale, mode] = cpu.other_share
+                print(
+                    f"  other processes used {cpu.other_share * 100:.0f} % of the CPUs meanwhile",
+                    flush=True,
+                )
+
+    print("\n" + "=" * 100)
+    print("RESULTS")
+    for scale in scales:
+        m = manifests[scale]
+        print(
+            f"\n{scale}x data ({m['database']}): "
+            + ", ".join(f"{n:,} {k}" for k, n in m["counts"].items())
+        )
+        print("  pages: " + ", ".join(f"{PAGES[n]} {p}" for n, p in m["pages"].items()))
+        for mode in ("cached", "uncached"):
+            print_http(report, scale, mode, http[scale, mode], busy[scale, mode])
+    print_inprocess(report, inprocess)
+    minutes = (time.monotonic() - started) / 60
+    print(
+        f"\n{report.checks - len(report.failures)} of {report.checks} targets met; "
+        f"{minutes:.1f} minutes."
+    )
+    if report.failures:
+        print("Failed:")
+        for failure in report.failures:
+            print(f"  - {failure}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
