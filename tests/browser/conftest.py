@@ -59,9 +59,11 @@ def page(browser, live_server):
     blocked: list[str] = []
     page.on(
         "console",
-        lambda message: blocked.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield page
     context.close()
