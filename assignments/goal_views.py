@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,7 +29,12 @@ from goals.models import Framework, GlobalGoal, GlobalTarget
 
 from . import charts
 from .caching import public_page
-from .models import Assignment, Report, ReportVersion
+from .models import Assignment, Report, ReportingPeriod, ReportVersion
+
+# A goal's page stays the same size however much contributes to it: the newest few per
+# target, the first assignments, and counts and links for the rest.
+SHOWN_PER_TARGET = 5
+ASSIGNMENTS_SHOWN = 20
 
 DETAIL_URL_NAMES = {
     Framework.SDG: "goals_public:sdg_detail",
@@ -56,7 +62,17 @@ class TargetRow:
 
     target: GlobalTarget
     assignments: list[Assignment]
+    assignment_count: int
     reports: list[Report]
+    report_count: int
+
+    @property
+    def more_assignments(self) -> int:
+        return self.assignment_count - len(self.assignments)
+
+    @property
+    def more_reports(self) -> int:
+        return self.report_count - len(self.reports)
 
     @property
     def has_contributions(self) -> bool:
@@ -169,39 +185,48 @@ def mdg_detail(request: HttpRequest, number: int) -> HttpResponse:
 def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpResponse:
     goal = get_object_or_404(GlobalGoal, framework=framework, number=number)
     targets = list(goal.targets.order_by("position"))
-    assignments = list(
-        Assignment.objects.filter(
-            pk__in=Assignment.objects.filter(
-                Q(global_goals=goal) | Q(global_targets__goal=goal)
-            ).values("pk")
-        )
-        .select_related("budget")
-        .order_by("-budget__year", "code")
+    linked = Assignment.objects.filter(
+        pk__in=Assignment.objects.filter(
+            Q(global_goals=goal) | Q(global_targets__goal=goal)
+        ).values("pk")
     )
-    assignment_links = Assignment.global_targets.through.objects.filter(
-        globaltarget__goal=goal
-    ).values_list("globaltarget_id", "assignment_id")
-    reports = _published_reports_for(goal)
+    assignments = list(
+        linked.select_related("budget").order_by("-budget__year", "code")[:ASSIGNMENTS_SHOWN]
+    )
+    assignment_total = linked.count()
+    assignments_by_target = _newest_per_target(
+        Assignment.global_targets.through.objects.filter(globaltarget__goal=goal),
+        "assignment_id",
+        order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
+    )
+    contributing = _contributions(goal)
+    reports_by_target = _newest_per_target(
+        contributing,
+        "reportversion__report_id",
+        order_by=[
+            F("reportversion__report__period__deadline").desc(),
+            F("reportversion__report__assignment__code").asc(),
+            F("reportversion__report__organisation__name").asc(),
+        ],
+    )
+    shown_assignments = Assignment.objects.select_related("budget").in_bulk(
+        {pk for pks, _total in assignments_by_target.values() for pk in pks}
+    )
+    shown_reports = _reports({pk for pks, _total in reports_by_target.values() for pk in pks})
 
-    assignments_by_id = {assignment.pk: assignment for assignment in assignments}
-    assignments_by_target: dict[int, list[Assignment]] = defaultdict(list)
-    for target_id, assignment_id in assignment_links:
-        assignments_by_target[target_id].append(assignments_by_id[assignment_id])
-    reports_by_target: dict[int, list[Report]] = defaultdict(list)
-    for report in reports:
-        for target in report.published_version.goal_targets:
-            reports_by_target[target.pk].append(report)
-
-    rows = [
-        TargetRow(
-            target=target,
-            assignments=sorted(
-                assignments_by_target[target.pk], key=lambda a: (-a.budget.year, a.code)
-            ),
-            reports=reports_by_target[target.pk],
+    rows = []
+    for target in targets:
+        assignment_ids, assignment_count = assignments_by_target.get(target.pk, ([], 0))
+        report_ids, report_count = reports_by_target.get(target.pk, ([], 0))
+        rows.append(
+            TargetRow(
+                target=target,
+                assignments=[shown_assignments[pk] for pk in assignment_ids],
+                assignment_count=assignment_count,
+                reports=[shown_reports[pk] for pk in report_ids],
+                report_count=report_count,
+            )
         )
-        for target in targets
-    ]
     return render(
         request,
         "goals/goal_detail.html",
@@ -210,12 +235,16 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "goal": goal,
             "list_url": reverse(LIST_URL_NAMES[framework]),
             "assignments": assignments,
-            "reports": reports,
+            "assignment_total": assignment_total,
+            "all_assignments_url": f"{reverse('public:assignment_list')}?goal={goal.pk}",
+            "report_total": Report.objects.published()
+            .filter(pk__in=contributing.values("reportversion__report_id"))
+            .count(),
             "target_count": len(targets),
             "contributed": [row for row in rows if row.has_contributions],
             "uncontributed": [row.target for row in rows if not row.has_contributions],
             "progress": charts.progress_over_periods(
-                _progress_by_period(reports),
+                _progress_by_period(contributing),
                 title=_("Progress in the published reports that contribute to the goal"),
                 chart_id="goal-progress",
             ),
@@ -223,19 +252,40 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
     )
 
 
-def _published_reports_for(goal: GlobalGoal) -> list[Report]:
-    """The published reports whose published version contributes to a target of ``goal``,
-    each with ``published_version.goal_targets``: those of its targets that belong to it."""
-    contributing = ReportVersion.contributed_targets.through.objects.filter(
+def _contributions(goal: GlobalGoal):
+    """Links from a published version to a target of ``goal``: what a report contributes,
+    as published (a newer, unpublished version counts for nothing)."""
+    return ReportVersion.contributed_targets.through.objects.filter(
         globaltarget__goal=goal,
         reportversion__report__published_version=F("reportversion"),
-    ).values("reportversion__report_id")
-    return list(
+    )
+
+
+def _newest_per_target(links, column: str, *, order_by) -> dict[int, tuple[list[int], int]]:
+    """
+    For each target: the first SHOWN_PER_TARGET ids in ``column`` of the links, in the given
+    order, and how many there are in all. One query, however many links there are: the
+    database numbers the links per target and returns only the first few.
+    """
+    ranked = links.annotate(
+        rank=Window(RowNumber(), partition_by=F("globaltarget_id"), order_by=order_by),
+        total=Window(Count("pk"), partition_by=F("globaltarget_id")),
+    ).filter(rank__lte=SHOWN_PER_TARGET)
+    result: dict[int, tuple[list[int], int]] = {}
+    for target_id, object_id, total in ranked.order_by("globaltarget_id", "rank").values_list(
+        "globaltarget_id", column, "total"
+    ):
+        ids, _total = result.setdefault(target_id, ([], total))
+        ids.append(object_id)
+    return result
+
+
+def _reports(ids: set[int]) -> dict[int, Report]:
+    """The reports shown on the page, with only what the page shows of them: never the
+    working fields (which may hold an unpublished correction)."""
+    return (
         Report.objects.published()
-        .filter(pk__in=contributing)
         .select_related("organisation", "assignment", "period__budget", "published_version")
-        # Only what the page shows: never the report's working fields (which may hold an
-        # unpublished correction), nor the texts of the thousands of versions listed.
         .only(
             "organisation__name",
             "assignment__code",
@@ -245,23 +295,22 @@ def _published_reports_for(goal: GlobalGoal) -> list[Report]:
             "period__budget__year",
             "published_version__progress",
         )
-        .prefetch_related(
-            Prefetch(
-                "published_version__contributed_targets",
-                queryset=GlobalTarget.objects.filter(goal=goal).order_by("position"),
-                to_attr="goal_targets",
-            )
-        )
-        .order_by("-period__deadline", "assignment__code", "organisation__name")
+        .in_bulk(ids)
     )
 
 
-def _progress_by_period(reports: list[Report]) -> list[tuple[str, dict[str, int]]]:
-    """Counts of the published versions' progress per period, oldest period first."""
-    periods = {}
+def _progress_by_period(contributing) -> list[tuple[str, dict[str, int]]]:
+    """Counts of the contributing published versions' progress per period, oldest period
+    first, counted by the database."""
+    rows = (
+        Report.objects.published()
+        .filter(pk__in=contributing.values("reportversion__report_id"))
+        .values("period_id", "published_version__progress")
+        .annotate(count=Count("pk"))
+    )
     counts: dict[int, Counter] = defaultdict(Counter)
-    for report in reports:
-        periods[report.period_id] = report.period
-        counts[report.period_id][report.published_version.progress] += 1
+    for row in rows:
+        counts[row["period_id"]][row["published_version__progress"]] += row["count"]
+    periods = ReportingPeriod.objects.select_related("budget").in_bulk(counts)
     ordered = sorted(periods.values(), key=lambda period: (period.deadline, period.pk))
     return [(str(period), dict(counts[period.pk])) for period in ordered]

@@ -486,9 +486,12 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
     [
         ("goals_public:sdg_list", [], 4),
         ("goals_public:mdg_list", [], 4),
-        ("goals_public:sdg_detail", [11], 6),
-        # No published report contributes to a Millennium goal: no prefetch of targets.
-        ("goals_public:mdg_detail", [1], 5),
+        # The goal, its targets, the first assignments and their count, the newest few
+        # assignments and reports per target, those assignments and reports, the number of
+        # reports, and the progress per period with its periods.
+        ("goals_public:sdg_detail", [11], 11),
+        # No published report contributes to a Millennium goal: nothing of them to fetch.
+        ("goals_public:mdg_detail", [1], 8),
     ],
 )
 def test_goal_pages_make_the_same_number_of_queries_however_much_is_published(
@@ -542,3 +545,22 @@ def test_signed_in_visitors_get_fresh_goal_pages(client, world):
     response = client.get(url("goals_public:sdg_detail", 11))
 
     assert "X-Cache" not in response
+
+
+def test_a_goal_page_shows_the_newest_few_per_target_and_counts_the_rest(client, world):
+    from assignments.goal_views import ASSIGNMENTS_SHOWN, SHOWN_PER_TARGET
+
+    organisation = world.organisation("Miljönämnden")
+    for _ in range(ASSIGNMENTS_SHOWN + 2):
+        assignment = world.assignment([organisation], goals=[sdg(11)], targets=[target("11.6")])
+        world.report(assignment, organisation, targets=[target("11.6")])
+
+    html = fresh_get(client, "goals_public:sdg_detail", 11)
+    section = html[html.index('id="target-11.6"') :]
+    assert section.count('href="/en/reports/') == SHOWN_PER_TARGET
+    total = ASSIGNMENTS_SHOWN + 2
+    assert f"and {total - SHOWN_PER_TARGET} older published reports" in section
+    assert f"and {total - SHOWN_PER_TARGET} more assignments" in section
+    assert f"All {total} assignments linked to the goal" in html
+    # The facts count everything, not only what is listed.
+    assert f"<dd>{total}</dd>" in html
