@@ -32,7 +32,7 @@ def test_a_report_published_on_one_server_shows_on_the_other_at_once(portal, sql
         assert public.get(public_page).status == 404
         # The public list is cached on the second server before the publication.
         listing = reverse("public:assignment_list")
-        assert public.get(listing).headers["x-cache"] == "miss"
+        public.get(listing)  # cached now, if an earlier test has not cached it already
         assert public.get(listing).headers["x-cache"] == "hit"
 
         reviewer = first.client()
