@@ -7,8 +7,6 @@ A real S3 API served by moto on the loopback stands in for the city's object sto
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 
 import pytest
 from django.urls import reverse
@@ -16,7 +14,7 @@ from django.urls import reverse
 from assignments import services
 
 from .test_reporting import PDF, upload
-from .test_settings import ROOT, production_environment
+from .test_settings import manage, production_environment, python
 
 BUCKET = "malmo-portal-test"
 
@@ -110,25 +108,16 @@ def test_removing_an_attachment_of_a_draft_deletes_it_from_the_bucket(
 
 def test_the_environment_selects_the_bucket():
     env = production_environment() | {
-        "DJANGO_SETTINGS_MODULE": "malmo_portal.settings",
         "PORTAL_MEDIA_STORAGE": "s3",
         "PORTAL_S3_BUCKET": "malmo-portal-media",
         "PORTAL_S3_ENDPOINT_URL": "https://s3.example",
         "PORTAL_S3_REGION": "eu-north-1",
     }
-    code = (
-        "import django; django.setup(); "
+    result = python(
         "from django.core.files.storage import storages; s = storages['default']; "
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.region_name, "
-        "s.location, s.default_acl, s.querystring_auth, s.file_overwrite)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
+        "s.location, s.default_acl, s.querystring_auth, s.file_overwrite)",
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == [
@@ -144,38 +133,16 @@ def test_the_environment_selects_the_bucket():
 
 
 def test_an_unknown_media_storage_is_refused():
-    env = production_environment() | {
-        "DJANGO_SETTINGS_MODULE": "malmo_portal.settings",
-        "PORTAL_MEDIA_STORAGE": "ftp",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage("check", env=production_environment() | {"PORTAL_MEDIA_STORAGE": "ftp"})
     assert result.returncode != 0
     assert "PORTAL_MEDIA_STORAGE must be 'local' or 's3'" in result.stderr
 
 
 def test_the_cache_is_redis_through_djangos_own_backend():
-    env = production_environment() | {
-        "DJANGO_SETTINGS_MODULE": "malmo_portal.settings",
-        "CACHE_URL": "redis://redis.internal:6379/0",
-    }
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "c = settings.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = python(
+        "from django.conf import settings; "
+        "c = settings.CACHES['default']; print(c['BACKEND'], c['LOCATION'])",
+        env=production_environment() | {"CACHE_URL": "redis://redis.internal:6379/0"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [

@@ -23,6 +23,18 @@ def production_environment() -> dict[str, str]:
     return env
 
 
+def python(code: str, *, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run Python code in a process of its own with Django's settings read from env."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env=env | {"DJANGO_SETTINGS_MODULE": "malmo_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -60,18 +72,11 @@ def test_refuses_to_start_with_debug_off_without_a_secret_key_or_hosts(override,
 def test_development_mode_with_nothing_set_uses_sqlite_and_swedish():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     code = (
-        "import django; from django.conf import settings; django.setup(); "
+        "from django.conf import settings; "
         "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.LANGUAGE_CODE, "
         "settings.TIME_ZONE, settings.USE_TZ)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env | {"DJANGO_SETTINGS_MODULE": "malmo_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = python(code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "True",
@@ -85,17 +90,10 @@ def test_development_mode_with_nothing_set_uses_sqlite_and_swedish():
 def test_database_url_switches_to_postgresql():
     env = production_environment() | {"DATABASE_URL": "postgres://u:p@db.internal:5432/portal"}
     code = (
-        "import django; from django.conf import settings; django.setup(); "
+        "from django.conf import settings; "
         "d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'], d['NAME'])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env | {"DJANGO_SETTINGS_MODULE": "malmo_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = python(code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "db.internal", "portal"]
 
