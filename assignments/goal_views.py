@@ -227,6 +227,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
                 report_count=report_count,
             )
         )
+    progress = _progress_by_period(contributing)
     return render(
         request,
         "goals/goal_detail.html",
@@ -237,14 +238,13 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "assignments": assignments,
             "assignment_total": assignment_total,
             "all_assignments_url": f"{reverse('public:assignment_list')}?goal={goal.pk}",
-            "report_total": Report.objects.published()
-            .filter(pk__in=contributing.values("reportversion__report_id"))
-            .count(),
+            # Every contributing report is counted once, in its period, by its progress.
+            "report_total": sum(sum(counts.values()) for _period, counts in progress),
             "target_count": len(targets),
             "contributed": [row for row in rows if row.has_contributions],
             "uncontributed": [row.target for row in rows if not row.has_contributions],
             "progress": charts.progress_over_periods(
-                _progress_by_period(contributing),
+                progress,
                 title=_("Progress in the published reports that contribute to the goal"),
                 chart_id="goal-progress",
             ),
