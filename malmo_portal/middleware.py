@@ -30,7 +30,6 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("The database is unavailable: %s", exception)
-
         response = HttpResponse(
             render_to_string("503.html", {"request": request}, request=None), status=503
         )
