@@ -607,9 +607,7 @@ def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
             f"{q['slowest_s'] * 1000:.1f}), {q['queries']} queries"
         )
     if len(scales) > 1:
-        growth = inprocess[large]["queue"]["median_s"] / inprocess[small]["queue"]["median_s"]
-        ok = report.check(growth <= MAX_GROWTH, f"review queue time grows {growth:.2f}×")
-        print(f"  {large}x / {small}x: {growth:.2f}×  (target ≤ {MAX_GROWTH}×)  {ok}")
+        print_growth(report, "review queue time", inprocess, "queue", "median_s", small, large)
 
     print("\nStreamed CSV export of the published reports: peak traced memory (tracemalloc)")
     for s in scales:
@@ -619,9 +617,14 @@ def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
             f"{e['seconds']:.1f} s (traced), peak {e['peak'] / 2**20:.2f} MiB"
         )
     if len(scales) > 1:
-        growth = inprocess[large]["export"]["peak"] / inprocess[small]["export"]["peak"]
-        ok = report.check(growth <= MAX_GROWTH, f"export peak memory grows {growth:.2f}×")
-        print(f"  {large}x / {small}x: {growth:.2f}×  (target ≤ {MAX_GROWTH}×)  {ok}")
+        print_growth(report, "export peak memory", inprocess, "export", "peak", small, large)
+
+
+def print_growth(report, what: str, inprocess, part: str, key: str, small, large) -> None:
+    """A figure at the large scale as a multiple of the small one, against MAX_GROWTH."""
+    growth = inprocess[large][part][key] / inprocess[small][part][key]
+    ok = report.check(growth <= MAX_GROWTH, f"{what} grows {growth:.2f}×")
+    print(f"  {large}x / {small}x: {growth:.2f}×  (target ≤ {MAX_GROWTH}×)  {ok}")
 
 
 # The suite
