@@ -63,6 +63,7 @@ class PublishedReportsFeed(Feed):
                 "period__name",
                 "period__budget__year",
                 "published_version__summary",
+                "published_at",
             )
             .order_by("-published_at", "-pk")
         )

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -388,18 +388,52 @@ class ReportQuerySet(models.QuerySet):
         """Reports with a public version (published now, or reopened after publishing)."""
         return self.filter(published_version__isnull=False)
 
-    def with_published_at(self) -> ReportQuerySet:
-        """Annotate ``published_at``: when the report's public version was published."""
-        published_at = (
-            ReportEvent.objects.filter(
-                report=OuterRef("pk"),
-                action=ReportAction.PUBLISHED,
-                version=OuterRef("published_version"),
-            )
-            .order_by("-at", "-pk")
-            .values("at")[:1]
+    def latest_published(self) -> ReportQuerySet:
+        """Of these, the reports that are their organisation's latest published report on
+        their assignment (stored, see ``refresh_publication``)."""
+        return self.filter(is_latest_published=True)
+
+    def refresh_publication(self) -> None:
+        """
+        Work out again what is stored about the publication of these reports:
+        ``published_at`` from the event log and ``is_latest_published`` from the periods.
+
+        Pass whole pairs of assignment and organisation (every report, or every report of
+        one pair), as which report is the latest depends on the others of its pair. A few
+        set-based updates, however many reports.
+        """
+        refresh_publication(self, ReportEvent)
+
+
+def refresh_publication(reports, events) -> None:
+    """
+    Store when the public version of each of ``reports`` was published (from ``events``, the
+    event log) and whether it is its organisation's latest published report on its
+    assignment: the one of the latest period, by deadline and then by creation.
+
+    A function of querysets and models, not of this module's classes, so that the migration
+    that introduced these fields fills them in with exactly this code.
+    """
+    published_at = (
+        events.objects.filter(
+            report=OuterRef("pk"), action="published", version=OuterRef("published_version")
         )
-        return self.annotate(published_at=Subquery(published_at))
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    reports.filter(published_version__isnull=True).update(
+        published_at=None, is_latest_published=False
+    )
+    published = reports.filter(published_version__isnull=False)
+    published.update(published_at=Subquery(published_at), is_latest_published=False)
+    newer = reports.model.objects.filter(
+        Q(period__deadline__gt=OuterRef("period__deadline"))
+        | Q(period__deadline=OuterRef("period__deadline"), period__pk__gt=OuterRef("period")),
+        published_version__isnull=False,
+        assignment=OuterRef("assignment"),
+        organisation=OuterRef("organisation"),
+    )
+    published.filter(~Exists(newer)).update(is_latest_published=True)
 
 
 class Report(ReportContent):
@@ -465,6 +499,24 @@ class Report(ReportContent):
         related_name="+",
         verbose_name=_("submitted by"),
     )
+    # Stored facts about the publication, kept by the publish service (refresh_publication):
+    # the public pages sort and count on them without going through the event log and the
+    # other periods' reports on every request.
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the public version was published."),
+    )
+    is_latest_published = models.BooleanField(
+        _("latest published"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Whether this is the organisation's latest published report on the assignment."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -496,6 +548,12 @@ class Report(ReportContent):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="report_queue_idx"),
+            models.Index(fields=["published_at", "id"], name="report_published_at_idx"),
+            models.Index(
+                fields=["assignment"],
+                condition=Q(is_latest_published=True),
+                name="report_latest_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -71,7 +71,7 @@ def published_reports() -> QuerySet[Report]:
 
     A report reopened for a correction keeps it until the corrected version is published.
     """
-    return Report.objects.published().with_published_at()
+    return Report.objects.published()
 
 
 # The datasets
@@ -233,6 +233,7 @@ def _report_rows(request: HttpRequest) -> Iterator[tuple]:
             "period__name",
             *(f"published_version__{name}" for name in Report.CONTENT_FIELDS),
             "published_version__number",
+            "published_at",
         )
         .prefetch_related(
             Prefetch(

@@ -95,7 +95,6 @@ def published_reports() -> QuerySet[Report]:
     """
     return (
         Report.objects.published()
-        .with_published_at()
         .defer(*ReportContent.CONTENT_FIELDS, "review_note")
         .select_related("published_version")
     )
@@ -106,14 +105,8 @@ def latest_published(reports: QuerySet[Report] | None = None) -> QuerySet[Report
     Of ``reports`` (all reports by default), the published ones that are the latest published
     report of their assignment and organisation: the organisation's current word on it.
     """
-    newer = Report.objects.published().filter(
-        Q(period__deadline__gt=OuterRef("period__deadline"))
-        | Q(period__deadline=OuterRef("period__deadline"), period__pk__gt=OuterRef("period")),
-        assignment=OuterRef("assignment"),
-        organisation=OuterRef("organisation"),
-    )
     reports = Report.objects.all() if reports is None else reports
-    return reports.published().filter(~Exists(newer))
+    return reports.latest_published()
 
 
 @dataclass(frozen=True)
@@ -169,7 +162,7 @@ def latest_reports(limit: int = 8) -> list[Report]:
     return list(
         published_reports()
         .select_related("assignment", "organisation", "period__budget")
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
+        .order_by("-published_at", "-pk")[:limit]
     )
 
 

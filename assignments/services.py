@@ -273,6 +273,10 @@ def publish_report(*, report: Report, by: User) -> Report:
         by=by,
         version=report.published_version,
     )
+    Report.objects.filter(
+        assignment_id=report.assignment_id, organisation_id=report.organisation_id
+    ).refresh_publication()
+    report.refresh_from_db(fields=["published_at", "is_latest_published"])
     transaction.on_commit(functools.partial(notifications.report_published, report.pk))
     return report
 

@@ -62,7 +62,7 @@ class OrganisationSitemap(PublicSitemap):
 
 class ReportSitemap(PublicSitemap):
     def items(self) -> QuerySet[Report]:
-        return published_reports().only("pk").order_by("pk")
+        return published_reports().only("pk", "published_at").order_by("pk")
 
     def location(self, item: Report) -> str:
         return reverse("public:report_detail", args=[item.pk])

@@ -237,6 +237,10 @@ class BenchData:
             for version in versions
             for target in self.targets
         )
+        # What the publish service stores about each publication, for every report of these
+        # reports' assignments (whole pairs of assignment and organisation).
+        assignments = {report.assignment_id for report in reports}
+        Report.objects.filter(assignment__in=assignments).refresh_publication()
 
 
 if __name__ == "__main__":

@@ -597,6 +597,8 @@ class Generator:
                 note = "Rätta siffrorna i sammanfattningen, tack."
                 log(ReportAction.REOPENED, "published", "returned", 40, reviewer, note=note)
         ReportEvent.objects.bulk_create(events, batch_size=BATCH)
+        # What the publish service stores about each publication, set-based.
+        Report.objects.refresh_publication()
 
         self.counts.add("reports", len(reports))
         self.counts.add("published reports", len(published))

@@ -1,0 +1,149 @@
+"""
+What is stored about a report's publication (``published_at``, ``is_latest_published``): set
+by the publish service, kept right when a period's deadline changes or a report is deleted,
+and worked out from the event log for reports published before the fields existed.
+"""
+
+import datetime
+
+import pytest
+
+from assignments import services
+from assignments.models import Report, ReportAction
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(assignment, organisation, period, reporter, reviewer, summary="Klart."):
+    report = services.create_report(
+        assignment=assignment, organisation=organisation, period=period, by=reporter
+    )
+    services.save_report(
+        report=report, by=reporter, content={"summary": summary, "progress": "on_track"}
+    )
+    services.submit_report(report=report, by=reporter)
+    report.refresh_from_db()
+    services.approve_report(report=report, by=reviewer)
+    return services.publish_report(report=report, by=reviewer)
+
+
+def facts() -> dict[int, tuple]:
+    rows = Report.objects.values_list("pk", "published_at", "is_latest_published")
+    return {pk: (at, latest) for pk, at, latest in rows}
+
+
+@pytest.fixture
+def periods(budget):
+    return [
+        factories.make_period(budget=budget, name=name, deadline=deadline)
+        for name, deadline in (
+            ("Tertial 1", datetime.date(2018, 4, 30)),
+            ("Tertial 2", datetime.date(2018, 8, 31)),
+            ("Årsanalys", datetime.date(2019, 1, 31)),
+        )
+    ]
+
+
+def test_publishing_stores_the_time_of_the_published_event(
+    assignment, organisation, period, reporter, reviewer
+):
+    report = publish(assignment, organisation, period, reporter, reviewer)
+    event = report.events.get(action=ReportAction.PUBLISHED)
+    assert report.published_at == event.at
+    assert report.is_latest_published
+    report.refresh_from_db()
+    assert report.published_at == event.at and report.is_latest_published
+
+
+def test_the_latest_period_holds_the_organisations_current_word(
+    assignment, organisation, periods, reporter, reviewer
+):
+    first, second, third = periods
+    middle = publish(assignment, organisation, second, reporter, reviewer)
+    assert middle.is_latest_published
+    # An older period published afterwards does not take its place...
+    older = publish(assignment, organisation, first, reporter, reviewer)
+    assert not older.is_latest_published
+    middle.refresh_from_db()
+    assert middle.is_latest_published
+    # ...a newer one does.
+    newest = publish(assignment, organisation, third, reporter, reviewer)
+    assert newest.is_latest_published
+    assert list(Report.objects.latest_published()) == [newest]
+
+
+def test_each_organisation_has_its_own_latest_report(
+    budget, organisation, other_organisation, periods, reporter, reviewer
+):
+    assignment = factories.make_assignment(
+        budget=budget, organisations=[organisation, other_organisation]
+    )
+    other_reporter = factories.make_member(other_organisation)
+    ours = publish(assignment, organisation, periods[2], reporter, reviewer)
+    theirs = publish(assignment, other_organisation, periods[0], other_reporter, reviewer)
+    assert set(Report.objects.latest_published()) == {ours, theirs}
+
+
+def test_a_reopened_report_keeps_its_publication_until_the_correction_is_published(
+    assignment, organisation, period, reporter, reviewer
+):
+    report = publish(assignment, organisation, period, reporter, reviewer)
+    published_at = report.published_at
+    services.reopen_report(report=report, by=reviewer, note="Rätta siffrorna.")
+    report.refresh_from_db()
+    assert (report.published_at, report.is_latest_published) == (published_at, True)
+    services.save_report(report=report, by=reporter, content={"summary": "Rättad."})
+    services.submit_report(report=report, by=reporter)
+    report.refresh_from_db()
+    services.approve_report(report=report, by=reviewer)
+    report = services.publish_report(report=report, by=reviewer)
+    assert report.published_at > published_at
+    assert report.published_at == report.events.filter(action="published").latest("at").at
+
+
+def test_moving_a_deadline_moves_the_latest_report(
+    assignment, organisation, periods, reporter, reviewer
+):
+    first, second, _third = periods
+    early = publish(assignment, organisation, first, reporter, reviewer)
+    late = publish(assignment, organisation, second, reporter, reviewer)
+    assert list(Report.objects.latest_published()) == [late]
+    first.deadline = datetime.date(2019, 6, 30)
+    first.save()
+    assert list(Report.objects.latest_published()) == [early]
+
+
+def test_deleting_the_latest_report_makes_the_one_before_it_the_latest(
+    assignment, organisation, periods, reporter, reviewer
+):
+    early = publish(assignment, organisation, periods[0], reporter, reviewer)
+    late = publish(assignment, organisation, periods[1], reporter, reviewer)
+    # As a database administrator would: the versions are protected while the report
+    # points at them.
+    Report.objects.filter(pk=late.pk).update(published_version=None, current_version=None)
+    Report.objects.get(pk=late.pk).delete()
+    assert list(Report.objects.latest_published()) == [early]
+
+
+def test_refresh_works_out_the_facts_from_the_event_log_alone(
+    budget, organisation, other_organisation, periods, reporter, reviewer
+):
+    """What the migration does for the reports published before the fields existed."""
+    assignment = factories.make_assignment(
+        budget=budget, organisations=[organisation, other_organisation]
+    )
+    other_reporter = factories.make_member(other_organisation)
+    for period in periods[:2]:
+        publish(assignment, organisation, period, reporter, reviewer)
+    publish(assignment, other_organisation, periods[0], other_reporter, reviewer)
+    draft = services.create_report(
+        assignment=assignment, organisation=organisation, period=periods[2], by=reporter
+    )
+    expected = facts()
+    assert sum(latest for _at, latest in expected.values()) == 2
+    assert expected[draft.pk] == (None, False)
+
+    Report.objects.update(published_at=None, is_latest_published=True)
+    Report.objects.refresh_publication()
+    assert facts() == expected
