@@ -305,6 +305,9 @@ def _progress_by_period(contributing) -> list[tuple[str, dict[str, int]]]:
     rows = (
         Report.objects.published()
         .filter(pk__in=contributing.values("reportversion__report_id"))
+        # Without the model's ordering, which would join the periods, budgets, assignments
+        # and organisations into the count for nothing.
+        .order_by()
         .values("period_id", "published_version__progress")
         .annotate(count=Count("pk"))
     )

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": ["malmo_portal.templatetags.form_tags"],
+            "libraries": {"site_tags": "malmo_portal.templatetags.site_tags"},
         },
     },
 ]

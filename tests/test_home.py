@@ -293,6 +293,52 @@ def test_translated_path_keeps_the_query_string():
     assert rendered == "/en/?sida=2"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        ("/uppdrag/?year=2018&sida=2", "sv"),
+        ("/agenda-2030/mal/11/", "sv"),
+        ("/agenda-2030/mal/11/?x=1", "en"),
+    ],
+)
+def test_the_switch_reversed_from_the_request_matches_translating_the_address(
+    client, path, language
+):
+    """The switch reverses the request's own match; it must give what translate_url gives."""
+    from django.urls import translate_url
+
+    path = translate_url(path, language)
+    page = outline(client.get(path))
+    switch = [attrs for tag, attrs in page.tags if tag == "a" and attrs.get("hreflang")]
+
+    other = switch[0]["hreflang"]
+    with translation.override("sv" if other == "en" else "en"):  # the page's language
+        expected = translate_url(path, other)
+    assert [attrs["href"] for attrs in switch] == [expected]
+    assert switch[0]["href"] != path
+
+
+@pytest.mark.django_db
+def test_the_layout_links_follow_the_script_prefix(client):
+    """The layout's addresses are reversed once per process and language, and per prefix
+    the portal is served under: one process may serve it under several."""
+    from django.core.cache import cache
+    from django.urls import get_script_prefix, set_script_prefix
+
+    assert 'href="/uppdrag/"' in client.get("/").content.decode()
+    cache.clear()  # the page cache would serve the page of the first request
+
+    prefix = get_script_prefix()
+    set_script_prefix("/hallbarhet/")  # as the WSGI handler does for SCRIPT_NAME
+    try:
+        page = client.get("/").content.decode()
+    finally:
+        set_script_prefix(prefix)
+    assert 'href="/hallbarhet/uppdrag/"' in page
+    assert 'href="/uppdrag/"' not in page
+
+
 # Bilingual reference texts
 
 

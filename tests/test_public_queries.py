@@ -172,8 +172,8 @@ EXPECTED = {
     "organisation_detail": 5,
     # budgets, goal areas, council goals, their global goals and assignments
     "council_goals": 5,
-    # the report with its version, the targets and the attachments
-    "report_detail": 3,
+    # the report with its version, the assignment, the targets and the attachments
+    "report_detail": 4,
     # the period, the reports, their targets and attachments
     "period_compilation": 4,
     "accessibility": 0,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django import template
 from django.db import models
-from django.urls import translate_url
+from django.urls import NoReverseMatch, ResolverMatch, reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from goals.models import LocalizedText
 from goals.models import localized as localized_text
@@ -25,12 +25,22 @@ AA_CONTRAST = 4.5
 
 
 @register.simple_tag
-def translated_path(path: str, lang_code: str) -> str:
+def translated_path(path: str, lang_code: str, match: ResolverMatch | None = None) -> str:
     """The address of the page at ``path`` in ``lang_code`` (``/`` ↔ ``/en/``).
 
-    Paths that do not resolve (such as a 404 page) come back unchanged.
+    With ``match``, the request's own resolver match, the address is reversed from it
+    rather than resolved from ``path`` first (which takes longer). Paths that do not
+    resolve (such as a 404 page) come back unchanged.
     """
-    return translate_url(path, lang_code)
+    if not isinstance(match, ResolverMatch) or not match.view_name:
+        return translate_url(path, lang_code)
+    _path, question_mark, query = path.partition("?")
+    with override(lang_code):
+        try:
+            translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return translate_url(path, lang_code)
+    return f"{translated}{question_mark}{query}"
 
 
 @register.simple_tag
