@@ -45,6 +45,15 @@ def periods(budget):
     ]
 
 
+@pytest.fixture
+def shared(budget, organisation, other_organisation):
+    """An assignment to two organisations, and the other organisation's reporter."""
+    assignment = factories.make_assignment(
+        budget=budget, organisations=[organisation, other_organisation]
+    )
+    return assignment, factories.make_member(other_organisation)
+
+
 def test_publishing_stores_the_time_of_the_published_event(
     assignment, organisation, period, reporter, reviewer
 ):
@@ -74,12 +83,9 @@ def test_the_latest_period_holds_the_organisations_current_word(
 
 
 def test_each_organisation_has_its_own_latest_report(
-    budget, organisation, other_organisation, periods, reporter, reviewer
+    shared, organisation, other_organisation, periods, reporter, reviewer
 ):
-    assignment = factories.make_assignment(
-        budget=budget, organisations=[organisation, other_organisation]
-    )
-    other_reporter = factories.make_member(other_organisation)
+    assignment, other_reporter = shared
     ours = publish(assignment, organisation, periods[2], reporter, reviewer)
     theirs = publish(assignment, other_organisation, periods[0], other_reporter, reviewer)
     assert set(Report.objects.latest_published()) == {ours, theirs}
@@ -127,13 +133,10 @@ def test_deleting_the_latest_report_makes_the_one_before_it_the_latest(
 
 
 def test_refresh_works_out_the_facts_from_the_event_log_alone(
-    budget, organisation, other_organisation, periods, reporter, reviewer
+    shared, organisation, other_organisation, periods, reporter, reviewer
 ):
     """What the migration does for the reports published before the fields existed."""
-    assignment = factories.make_assignment(
-        budget=budget, organisations=[organisation, other_organisation]
-    )
-    other_reporter = factories.make_member(other_organisation)
+    assignment, other_reporter = shared
     for period in periods[:2]:
         publish(assignment, organisation, period, reporter, reviewer)
     publish(assignment, other_organisation, periods[0], other_reporter, reviewer)
