@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from goals.models import GlobalGoal
 
 from .models import Assignment, Report, ReportVersion
-from .opendata import published_reports
 
 LATEST = 50
 MAX_AGE = 5 * 60
@@ -54,7 +53,7 @@ class PublishedReportsFeed(Feed):
 
     def reports(self) -> QuerySet[Report]:
         return (
-            published_reports()
+            Report.objects.published()
             .select_related("assignment", "organisation", "period__budget", "published_version")
             # Never load the working fields: they may hold an unpublished correction.
             .only(

@@ -416,7 +416,9 @@ def refresh_publication(reports, events) -> None:
     """
     published_at = (
         events.objects.filter(
-            report=OuterRef("pk"), action="published", version=OuterRef("published_version")
+            report=OuterRef("pk"),
+            action=ReportAction.PUBLISHED,
+            version=OuterRef("published_version"),
         )
         .order_by("-at", "-pk")
         .values("at")[:1]

@@ -62,18 +62,6 @@ FORMATS = {
 }
 
 
-# What is public about reports
-
-
-def published_reports() -> QuerySet[Report]:
-    """
-    Published reports with ``published_at``: when their public version was published.
-
-    A report reopened for a correction keeps it until the corrected version is published.
-    """
-    return Report.objects.published()
-
-
 # The datasets
 
 
@@ -223,7 +211,7 @@ def _organisation_rows(request: HttpRequest) -> Iterator[tuple]:
 
 def _report_rows(request: HttpRequest) -> Iterator[tuple]:
     reports = (
-        published_reports()
+        Report.objects.published()
         .select_related("assignment__budget", "organisation", "period", "published_version")
         # Never load the working fields: they may hold an unpublished correction.
         .only(

@@ -100,15 +100,6 @@ def published_reports() -> QuerySet[Report]:
     )
 
 
-def latest_published(reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
-    """
-    Of ``reports`` (all reports by default), the published ones that are the latest published
-    report of their assignment and organisation: the organisation's current word on it.
-    """
-    reports = Report.objects.all() if reports is None else reports
-    return reports.latest_published()
-
-
 @dataclass(frozen=True)
 class ProgressCount:
     value: str
@@ -146,7 +137,8 @@ def progress_by_assignment(assignment_ids: Iterable[int]) -> dict[int, list[Prog
     """Per assignment, the progress of each organisation's latest published report."""
     counts: dict[int, dict[str, int]] = defaultdict(empty_counts)
     rows = (
-        latest_published(Report.objects.filter(assignment__in=list(assignment_ids)))
+        Report.objects.filter(assignment__in=list(assignment_ids))
+        .latest_published()
         .order_by()
         .values("assignment_id", "published_version__progress")
         .annotate(n=Count("pk"))
@@ -358,7 +350,7 @@ def filter_assignments(assignments: QuerySet[Assignment], filters: Mapping) -> Q
         else:
             assignments = assignments.filter(
                 Exists(
-                    latest_published().filter(
+                    Report.objects.latest_published().filter(
                         assignment=OuterRef("pk"), published_version__progress=progress
                     )
                 )

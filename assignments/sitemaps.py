@@ -16,7 +16,6 @@ from django.urls import reverse
 from goals.models import Framework, GlobalGoal
 
 from .models import Assignment, Organisation, Report, ReportingPeriod
-from .opendata import published_reports
 
 
 class PublicSitemap(Sitemap):
@@ -62,7 +61,7 @@ class OrganisationSitemap(PublicSitemap):
 
 class ReportSitemap(PublicSitemap):
     def items(self) -> QuerySet[Report]:
-        return published_reports().only("pk", "published_at").order_by("pk")
+        return Report.objects.published().only("pk", "published_at").order_by("pk")
 
     def location(self, item: Report) -> str:
         return reverse("public:report_detail", args=[item.pk])

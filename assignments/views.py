@@ -9,9 +9,8 @@ from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
 
 from . import charts
 from .caching import public_page
-from .models import Responsibility, ResponsibilityRole
+from .models import Report, Responsibility, ResponsibilityRole
 from .public_views import (
-    latest_published,
     latest_reports,
     periods_with_published_reports,
     progress_counts,
@@ -42,7 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"budget": budget}
     if budget is not None:
         assignments = _assignments(budget, limit=HOME_ASSIGNMENTS)
-        counts = progress_counts(latest_published().filter(assignment__budget=budget))
+        counts = progress_counts(
+            Report.objects.latest_published().filter(assignment__budget=budget)
+        )
         context.update(
             goal_areas=_goal_areas(budget),
             assignments=assignments,
