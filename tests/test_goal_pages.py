@@ -431,18 +431,23 @@ def test_the_progress_chart_of_a_goal_shows_its_published_reports_by_period(clie
         budget=world.budget, name="Tertial 2", deadline=datetime.date(2100, 12, 31)
     )
     world.report(assignment, organisation, targets=[target("11.6")], progress=Progress.AT_RISK)
-    world.report(assignment, other, targets=[target("11.1")], progress=Progress.ON_TRACK)
+    # Contributing to two of the goal's targets, it is still one report.
+    world.report(
+        assignment, other, targets=[target("11.1"), target("11.3")], progress=Progress.ON_TRACK
+    )
     world.report(
         assignment, organisation, targets=[target("11.6")], period=later, progress="completed"
     )
 
-    progress = section(get(client, "goals_public:sdg_detail", 11), "progress")
+    html = get(client, "goals_public:sdg_detail", 11)
+    progress = section(html, "progress")
     page = outline(progress)
 
     assert any(attrs.get("role") == "img" for _tag, attrs in page.tags)
     table = text(progress[progress.index("<table") :])
     assert "Tertial 1 2018 0 1 1 0 0 2" in table and "Tertial 2 2018 0 0 0 0 1 1" in table
     assert table.index("Tertial 1 2018") < table.index("Tertial 2 2018")
+    assert "Published reports 3" in text(html[html.index('class="goal-facts"') :])
 
 
 def test_the_millennium_pages_tell_malmos_history_with_them(client):
