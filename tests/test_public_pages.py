@@ -872,3 +872,26 @@ def test_public_pages_link_the_feed_once_it_exists(client, world):
     html = get_html(client, url("public:assignment_list"))
 
     assert '<link rel="alternate" type="application/atom+xml"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_council_goal_filter_shortens_long_goals_as_truncator_does(language):
+    from django.utils.text import Truncator
+
+    from assignments.public_views import _council_goal_choices
+
+    budget = factories.make_budget()
+    texts = ["Kort mål.", "å" * 80, "ä" * 81, "Malmö ska vara en stad där alla " * 8]
+    goals = [factories.make_council_goal(budget=budget, text=text) for text in texts]
+    with translation.override(language):
+        _all, (_group, choices) = _council_goal_choices(goals)
+        expected = [f"{goal.code} {Truncator(goal.text).chars(80)}" for goal in goals]
+    labels = [label for _pk, label in choices]
+    assert labels == expected
+    assert [len(label) - len(goal.code) - 1 for label, goal in zip(labels, goals, strict=True)] == [
+        9,
+        80,
+        80,
+        80,
+    ]
