@@ -7,8 +7,16 @@ served under, it must give what ``reverse`` gives, and refuse what ``reverse`` r
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.template import Context, Template
-from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
+from django.urls import (
+    NoReverseMatch,
+    get_script_prefix,
+    register_converter,
+    reverse,
+    set_script_prefix,
+)
+from django.urls import path as route
 from django.utils import translation
 
 from malmo_portal.templatetags.site_tags import path
@@ -74,3 +82,28 @@ def test_the_tag_renders_the_path_and_can_name_it():
 def test_a_name_that_does_not_exist_is_refused_as_by_url():
     with pytest.raises(NoReverseMatch):
         path("public:no_such_page", 1)
+
+
+class YearConverter:
+    """Four digits only: it refuses the tag's long marker of digits."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(YearConverter, "site_paths_year")
+urlpatterns = [
+    route("budget/<site_paths_year:year>/", lambda request, year: HttpResponse(), name="budget")
+]
+
+
+@pytest.mark.urls(__name__)
+def test_a_route_whose_converter_refuses_the_marker_is_reversed():
+    assert path("budget", 2018) == reverse("budget", args=[2018]) == "/budget/2018/"
+    with pytest.raises(NoReverseMatch):
+        path("budget", 18)

@@ -68,7 +68,13 @@ def _reversed(language: str | None, script_prefix: str, resolver) -> dict[str, s
 @register.simple_tag
 def site_urls() -> dict[str, str]:
     """The addresses of the layout's links in the active language (see SITE_URL_NAMES)."""
-    return _reversed(get_language(), get_script_prefix(), get_resolver(get_urlconf()))
+    return _reversed(*_reversing_context())
+
+
+def _reversing_context() -> tuple:
+    """What a reversed address depends on besides the name and arguments: the language, the
+    script prefix and the URLconf's resolver (new when tests swap the URLconf)."""
+    return get_language(), get_script_prefix(), get_resolver(get_urlconf())
 
 
 # Stand-ins for an argument while a route is reversed: digits, which every converter of a
@@ -80,11 +86,18 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @functools.lru_cache(maxsize=128)
-def _route(name: str, language: str | None, script_prefix: str, resolver) -> tuple[str, str, bool]:
-    """A route's address before and after its argument, and whether it takes slugs."""
-    url = reverse(name, args=[DIGITS_MARKER])
-    if url.count(DIGITS_MARKER) != 1:  # the marker can only be the argument; be sure of it
-        raise ValueError(f"{name!r} does not take its argument once in its path: {url!r}")
+def _route(
+    name: str, language: str | None, script_prefix: str, resolver
+) -> tuple[str, str, bool] | None:
+    """A route's address before and after its argument, and whether it takes slugs; None
+    when the marker does not stand once for the argument (a converter that refuses it, an
+    argument used twice), and the route is then always reversed."""
+    try:
+        url = reverse(name, args=[DIGITS_MARKER])
+    except NoReverseMatch:
+        return None
+    if url.count(DIGITS_MARKER) != 1:
+        return None
     head, _marker, tail = url.partition(DIGITS_MARKER)
     try:
         takes_slugs = reverse(name, args=[SLUG_MARKER]) == f"{head}{SLUG_MARKER}{tail}"
@@ -98,11 +111,11 @@ def path(name: str, argument: int | str) -> str:
     """The address of a route of one argument: the same as ``reverse(name, args=[argument])``
     (anything the fast way cannot be sure of, such as a text to be quoted, is reversed)."""
     value = str(argument)
-    head, tail, takes_slugs = _route(
-        name, get_language(), get_script_prefix(), get_resolver(get_urlconf())
-    )
-    if DIGITS.fullmatch(value) or (takes_slugs and SLUG.fullmatch(value)):
-        return f"{head}{value}{tail}"
+    route = _route(name, *_reversing_context())
+    if route is not None:
+        head, tail, takes_slugs = route
+        if DIGITS.fullmatch(value) or (takes_slugs and SLUG.fullmatch(value)):
+            return f"{head}{value}{tail}"
     return reverse(name, args=[argument])
 
 
