@@ -109,6 +109,19 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
+# On PostgreSQL, queries are sent with their parameters apart (server-side binding), so that
+# psycopg can prepare a query the connection has run PREPARE_THRESHOLD times: PostgreSQL then
+# plans it once per connection instead of on every request. The public pages' queries take
+# PostgreSQL longer to plan than to run (see README, "What the benchmarks taught"). Turn it
+# off behind a connection pooler that cannot keep prepared statements (PgBouncer in
+# transaction mode before 1.21).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DJANGO_DB_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env.int("DJANGO_DB_PREPARE_THRESHOLD", default=5),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: per process by default. Several servers share one Redis (CACHE_URL=redis://…),
@@ -203,7 +216,7 @@ STORAGES = {
             "DJANGO_STATICFILES_BACKEND",
             default="django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            else "malmo_portal.storage.StaticFilesStorage",
         )
     },
 }

@@ -104,3 +104,34 @@ def test_models_and_migrations_agree():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     result = manage("makemigrations", "--check", "--dry-run", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_postgresql_prepares_repeated_queries_unless_told_not_to():
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    postgres = production_environment() | {"DATABASE_URL": "postgres://u:p@db.internal:5432/x"}
+    cases = [
+        (postgres, ["True", "5"]),
+        (postgres | {"DJANGO_DB_PREPARE_THRESHOLD": "2"}, ["True", "2"]),
+        # Behind PgBouncer in transaction mode (before 1.21): no prepared statements.
+        (postgres | {"DJANGO_DB_PREPARED_STATEMENTS": "off"}, ["None", "None"]),
+        (production_environment() | {"DATABASE_URL": "sqlite:///x.sqlite3"}, ["None", "None"]),
+    ]
+    for env, expected in cases:
+        result = python(code, env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == expected, env.get("DJANGO_DB_PREPARED_STATEMENTS")
+
+
+def test_static_urls_come_from_the_hashed_manifest_in_production_only():
+    code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+    production = python(code, env=production_environment())
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip() == "malmo_portal.storage.StaticFilesStorage"
+    development = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))
+    }
+    result = python(code, env=development)
+    assert result.stdout.strip() == "django.contrib.staticfiles.storage.StaticFilesStorage"
