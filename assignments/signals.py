@@ -11,7 +11,7 @@ it depends on changes outside the publish service: a period's deadline, or a rep
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 
@@ -40,9 +40,29 @@ def _changed(sender, **kwargs) -> None:
     transaction.on_commit(caching.public_content_changed)
 
 
-def _period_saved(sender, instance: ReportingPeriod, **kwargs) -> None:
+def _period_saving(sender, instance: ReportingPeriod, **kwargs) -> None:
+    # Note whether the deadline is about to change: only then can the latest reports change.
+    update_fields = kwargs.get("update_fields")
+    if instance.pk is None or (update_fields is not None and "deadline" not in update_fields):
+        instance._deadline_changed = False
+        return
+    stored = (
+        ReportingPeriod.objects.filter(pk=instance.pk)
+        .order_by()
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    instance._deadline_changed = stored != instance.deadline
+
+
+def _period_saved(sender, instance: ReportingPeriod, created: bool, **kwargs) -> None:
     # Which report is an organisation's latest on an assignment follows the periods'
-    # deadlines: work it out again for every assignment reported on in this period.
+    # deadlines: work it out again for every assignment reported on in this period, when
+    # its deadline moved (a new period has no reports yet). Saved by other means than
+    # save() (a queryset's update()), a deadline must be followed by refresh_publication().
+    if created or not getattr(instance, "_deadline_changed", True):
+        return
+    instance._deadline_changed = False
     assignments = Report.objects.filter(period=instance).values("assignment_id")
     Report.objects.filter(assignment__in=assignments).refresh_publication()
 
@@ -55,6 +75,7 @@ def _report_deleted(sender, instance: Report, **kwargs) -> None:
 
 
 def connect() -> None:
+    pre_save.connect(_period_saving, sender=ReportingPeriod, dispatch_uid="publication-period-pre")
     post_save.connect(_period_saved, sender=ReportingPeriod, dispatch_uid="publication-period")
     post_delete.connect(_report_deleted, sender=Report, dispatch_uid="publication-report")
     for model in PUBLIC_MODELS:

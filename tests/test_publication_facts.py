@@ -120,6 +120,36 @@ def test_moving_a_deadline_moves_the_latest_report(
     assert list(Report.objects.latest_published()) == [early]
 
 
+def test_saving_a_period_without_moving_its_deadline_leaves_the_reports_alone(
+    assignment, organisation, periods, reporter, reviewer, django_assert_num_queries
+):
+    first, second, _third = periods
+    publish(assignment, organisation, first, reporter, reviewer)
+    late = publish(assignment, organisation, second, reporter, reviewer)
+    first.name = "Tertial 1 (rättat namn)"
+    # The period's update, and a look at its stored deadline: no report is touched.
+    with django_assert_num_queries(2) as captured:
+        first.save()
+    assert not any('"assignments_report"' in query["sql"] for query in captured.captured_queries)
+    with django_assert_num_queries(1):
+        first.save(update_fields=["name"])
+    assert list(Report.objects.latest_published()) == [late]
+
+
+def test_a_deadline_moved_with_update_fields_and_moved_back_is_followed_each_time(
+    assignment, organisation, periods, reporter, reviewer
+):
+    first, second, _third = periods
+    early = publish(assignment, organisation, first, reporter, reviewer)
+    late = publish(assignment, organisation, second, reporter, reviewer)
+    first.deadline = datetime.date(2019, 6, 30)
+    first.save(update_fields=["deadline"])
+    assert list(Report.objects.latest_published()) == [early]
+    first.deadline = datetime.date(2018, 4, 30)
+    first.save()
+    assert list(Report.objects.latest_published()) == [late]
+
+
 def test_deleting_the_latest_report_makes_the_one_before_it_the_latest(
     assignment, organisation, periods, reporter, reviewer
 ):
