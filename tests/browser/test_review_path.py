@@ -49,6 +49,11 @@ def open_from_the_queue(page, organisation: str) -> None:
     """From the admin's front page to the report list, which opens on the review queue."""
     page.get_by_role("link", name="Reports", exact=True).first.click()
     page.wait_for_url(re.compile(r"status__exact=submitted"))
+    # Narrowed to the organisation with the drop-down filter, still in the queue.
+    page.get_by_label("Organisation", exact=True).select_option(label=organisation)
+    page.get_by_role("button", name="Filter", exact=True).click()
+    page.wait_for_url(re.compile(r"organisation__id__exact=\d+"))
+    assert "status__exact=submitted" in page.url
     page.locator("#result_list tbody tr", has_text=organisation).get_by_role("link").first.click()
     page.get_by_role("heading", name="Review of the report").wait_for()
 
