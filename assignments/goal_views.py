@@ -3,10 +3,10 @@ The public pages of the global frameworks: the Agenda 2030 goals and the Millenn
 each goal with its targets and what contributes to them.
 
 They live in ``assignments`` because they count assignments and reports, and ``goals``
-never imports from ``assignments``. Reports count only through their published version
-(``Report.objects.published()`` and ``report.published_version.contributed_targets``),
-never through a report's working fields: a draft, a report under review or a correction
-under way changes nothing here until it is published.
+never imports from ``assignments``. Reports count only through their published version,
+as ``PublishedContribution`` records it when a report is published: never through a
+report's working fields, so a draft, a report under review or a correction under way
+changes nothing here until it is published.
 
 Each page makes the same number of queries however much data there is, and is cached for
 anonymous visitors until something is published (``caching.public_page``).
@@ -29,7 +29,7 @@ from goals.models import Framework, GlobalGoal, GlobalTarget
 
 from . import charts
 from .caching import public_page
-from .models import Assignment, Report, ReportingPeriod
+from .models import Assignment, PublishedContribution, Report, ReportingPeriod
 
 # A goal's page stays the same size however much contributes to it: the newest few per
 # target, the first assignments, and counts and links for the rest.
@@ -149,17 +149,13 @@ def _published_reports_by_organisation_and_goal(
     targets of one goal counts once for that goal.
     """
     rows = (
-        Report.objects.published()
-        .filter(published_version__contributed_targets__goal__framework=framework)
+        PublishedContribution.objects.filter(target__goal__framework=framework)
+        .values("organisation__name", "target__goal__number")
+        .annotate(reports=Count("report_id", distinct=True))
         .order_by()
-        .values("organisation__name", "published_version__contributed_targets__goal__number")
-        .annotate(reports=Count("pk", distinct=True))
     )
     cells = {
-        (row["organisation__name"], row["published_version__contributed_targets__goal__number"]): (
-            row["reports"]
-        )
-        for row in rows
+        (row["organisation__name"], row["target__goal__number"]): row["reports"] for row in rows
     }
     organisations = sorted({organisation for organisation, _number in cells})
     return organisations, cells
@@ -209,11 +205,11 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         item="assignment_id",
         order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
     )
-    contributing = _contributions(goal)
+    contributing = PublishedContribution.objects.filter(target__goal=goal)
     reports_by_target = _newest_per_target(
         contributing,
-        target=F(CONTRIBUTED_TARGET),
-        item="pk",
+        target=F("target_id"),
+        item="report_id",
         order_by=[
             F("period__deadline").desc(),
             F("assignment__code").asc(),
@@ -263,23 +259,6 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
     )
 
 
-# A published report's contributions: the targets its published version contributes to.
-CONTRIBUTED_TARGET = "published_version__contributed_targets"
-
-
-def _contributions(goal: GlobalGoal) -> QuerySet[Report]:
-    """The published reports whose published version contributes to a target of ``goal``,
-    once per target it contributes to (a newer, unpublished version counts for nothing).
-
-    The query starts from the reports and follows each one's published version to its
-    targets. Started from the links instead, it must match each link's version with its
-    report's published version as well as with its report, and PostgreSQL, taking the two
-    conditions for independent, expects one row and joins in nested loops: ten times slower
-    at ten times the city's data.
-    """
-    return Report.objects.published().filter(**{f"{CONTRIBUTED_TARGET}__goal": goal}).order_by()
-
-
 def _newest_per_target(
     rows: QuerySet, *, target: F, item: str, order_by: list
 ) -> dict[int, tuple[list[int], int]]:
@@ -289,13 +268,13 @@ def _newest_per_target(
     the database numbers the rows per target and returns only the first few.
     """
     ranked = rows.annotate(
-        target_id=target,
+        ranked_target=target,
         rank=Window(RowNumber(), partition_by=target, order_by=order_by),
         total=Window(Count("pk"), partition_by=target),
     ).filter(rank__lte=SHOWN_PER_TARGET)
     result: dict[int, tuple[list[int], int]] = {}
-    for target_id, object_id, total in ranked.order_by("target_id", "rank").values_list(
-        "target_id", item, "total"
+    for target_id, object_id, total in ranked.order_by("ranked_target", "rank").values_list(
+        "ranked_target", item, "total"
     ):
         ids, _total = result.setdefault(target_id, ([], total))
         ids.append(object_id)
@@ -321,18 +300,20 @@ def _reports(ids: set[int]) -> dict[int, Report]:
     )
 
 
-def _progress_by_period(contributing: QuerySet[Report]) -> list[tuple[str, dict[str, int]]]:
+def _progress_by_period(
+    contributing: QuerySet[PublishedContribution],
+) -> list[tuple[str, dict[str, int]]]:
     """Counts of the contributing published versions' progress per period, oldest period
     first, counted by the database."""
-    # ``contributing`` has a report once per target it contributes to: count it once. (It
-    # has no ordering: the model's would join the periods, budgets, assignments and
-    # organisations into the count for nothing.)
-    rows = contributing.values("period_id", "published_version__progress").annotate(
-        count=Count("pk", distinct=True)
+    # ``contributing`` has a report once per target it contributes to: count it once.
+    rows = (
+        contributing.values("period_id", "progress")
+        .annotate(count=Count("report_id", distinct=True))
+        .order_by()
     )
     counts: dict[int, Counter] = defaultdict(Counter)
     for row in rows:
-        counts[row["period_id"]][row["published_version__progress"]] += row["count"]
+        counts[row["period_id"]][row["progress"]] += row["count"]
     periods = ReportingPeriod.objects.select_related("budget").in_bulk(counts)
     ordered = sorted(periods.values(), key=lambda period: (period.deadline, period.pk))
     return [(str(period), dict(counts[period.pk])) for period in ordered]

@@ -406,13 +406,15 @@ class ReportQuerySet(models.QuerySet):
     def refresh_publication(self) -> None:
         """
         Work out again what is stored about the publication of these reports:
-        ``published_at`` from the event log and ``is_latest_published`` from the periods.
+        ``published_at`` from the event log, ``is_latest_published`` from the periods, and
+        their ``PublishedContribution`` rows from their published versions.
 
         Pass whole pairs of assignment and organisation (every report, or every report of
         one pair), as which report is the latest depends on the others of its pair. A few
         set-based updates, however many reports.
         """
         refresh_publication(self, ReportEvent)
+        refresh_contributions(self, PublishedContribution)
 
 
 def refresh_publication(reports, events) -> None:
@@ -446,6 +448,44 @@ def refresh_publication(reports, events) -> None:
         organisation=OuterRef("organisation"),
     )
     published.filter(~Exists(newer)).update(is_latest_published=True)
+
+
+def refresh_contributions(reports, contributions) -> None:
+    """
+    Write again the published contributions (``contributions``, the model
+    ``PublishedContribution``) of ``reports``: a row for each target the public version of a
+    report contributes to, none for a report that has no public version.
+
+    A function of querysets and models, like ``refresh_publication``, so that the migration
+    that introduced the model fills it in with exactly this code.
+    """
+    contributions.objects.filter(report__in=reports.values("pk")).delete()
+    rows = (
+        reports.filter(published_version__contributed_targets__isnull=False)
+        .order_by()
+        .values_list(
+            "pk",
+            "published_version__contributed_targets",
+            "period_id",
+            "assignment_id",
+            "organisation_id",
+            "published_version__progress",
+        )
+    )
+    contributions.objects.bulk_create(
+        (
+            contributions(
+                report_id=report,
+                target_id=target,
+                period_id=period,
+                assignment_id=assignment,
+                organisation_id=organisation,
+                progress=progress,
+            )
+            for report, target, period, assignment, organisation, progress in list(rows)
+        ),
+        batch_size=1000,
+    )
 
 
 class Report(ReportContent):
@@ -621,6 +661,44 @@ class ReportVersion(ReportContent):
         if not self._state.adding:
             raise ValueError("A report version is immutable once written.")
         super().save(*args, **kwargs)
+
+
+class PublishedContribution(models.Model):
+    """
+    A target that the public version of a report contributes to, with what the goal pages
+    sort and count it by: the public read model of the contributions.
+
+    Written by ``Report.objects.refresh_publication()`` (``refresh_contributions``) whenever
+    a report is published, never edited. The goal pages read their newest reports per target
+    and their progress counts from it with one index scan of the goal's targets, instead of
+    following every published report through its published version to the version's
+    targets (which grew with all the reports ever published: 70 ms at ten times Malmö's
+    data). What it copies cannot change while the version is public: a report keeps its
+    assignment, organisation and period, and a version never changes.
+    """
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="published_contributions"
+    )
+    target = models.ForeignKey(
+        GlobalTarget, on_delete=models.CASCADE, related_name="published_contributions"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    progress = models.CharField(max_length=20, choices=Progress.choices)
+
+    class Meta:
+        verbose_name = _("published contribution")
+        verbose_name_plural = _("published contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "report"], name="publishedcontribution_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.target_id}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

@@ -48,6 +48,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     Progress,
+    PublishedContribution,
     Report,
     ReportContent,
     ReportingPeriod,
@@ -337,10 +338,8 @@ def filter_assignments(assignments: QuerySet[Assignment], filters: Mapping) -> Q
             assignment=OuterRef("pk"), **{f"globaltarget__goal__{k}": v for k, v in sdg.items()}
         )
         # Targets a published report says the work contributes to count as well.
-        reported_target = ReportVersion.contributed_targets.through.objects.filter(
-            reportversion__report__assignment=OuterRef("pk"),
-            reportversion__report__published_version=F("reportversion"),
-            **{f"globaltarget__goal__{k}": v for k, v in sdg.items()},
+        reported_target = PublishedContribution.objects.filter(
+            assignment=OuterRef("pk"), **{f"target__goal__{k}": v for k, v in sdg.items()}
         )
         assignments = assignments.filter(
             Exists(linked_goal) | Exists(linked_target) | Exists(reported_target)
