@@ -159,6 +159,17 @@ class World:
             report.refresh_from_db()
         return report
 
+    def resubmit_corrected(self, report: Report, *, targets, progress) -> Report:
+        """Reopen a published report and submit a correction: new targets and progress."""
+        reporter = self.reporters[report.organisation_id]
+        services.reopen_report(report=report, by=self.reviewer, note="Rätta delmålen.")
+        report = services.save_report(
+            report=report, by=reporter, content={"progress": progress}, targets=targets
+        )
+        services.submit_report(report=report, by=reporter)
+        report.refresh_from_db()
+        return report
+
 
 @pytest.fixture
 def world():
@@ -312,15 +323,9 @@ def test_a_published_report_under_correction_counts_only_through_its_published_v
     organisation = world.organisation("Kulturnämnden")
     assignment = world.assignment([organisation])
     report = world.report(assignment, organisation, targets=[target("15.1")])
-    reporter = world.reporters[organisation.pk]
-    services.reopen_report(report=report, by=world.reviewer, note="Rätta delmålen.")
-    report = services.save_report(
-        report=report,
-        by=reporter,
-        content={"progress": Progress.OFF_TRACK},
-        targets=[target("15.2"), target("16.1")],
+    world.resubmit_corrected(
+        report, targets=[target("15.2"), target("16.1")], progress=Progress.OFF_TRACK
     )
-    services.submit_report(report=report, by=reporter)
 
     listing = get(client, "goals_public:sdg_list")
     detail = get(client, "goals_public:sdg_detail", 15)

@@ -53,16 +53,9 @@ def test_a_correction_counts_once_published_and_replaces_what_was_published(worl
     organisation = world.organisation("Kulturnämnden")
     assignment = world.assignment([organisation])
     report = world.report(assignment, organisation, targets=[target("15.1")])
-    reporter = world.reporters[organisation.pk]
-    services.reopen_report(report=report, by=world.reviewer, note="Rätta delmålen.")
-    report = services.save_report(
-        report=report,
-        by=reporter,
-        content={"progress": Progress.OFF_TRACK},
-        targets=[target("15.2"), target("16.1")],
+    report = world.resubmit_corrected(
+        report, targets=[target("15.2"), target("16.1")], progress=Progress.OFF_TRACK
     )
-    services.submit_report(report=report, by=reporter)
-    report.refresh_from_db()
     services.approve_report(report=report, by=world.reviewer)
     # Under review, the published version still stands.
     assert {row[1:] for row in rows()} == {
