@@ -482,7 +482,7 @@ def refresh_contributions(reports, contributions) -> None:
                 organisation_id=organisation,
                 progress=progress,
             )
-            for report, target, period, assignment, organisation, progress in list(rows)
+            for report, target, period, assignment, organisation, progress in rows
         ),
         batch_size=1000,
     )
@@ -670,11 +670,11 @@ class PublishedContribution(models.Model):
 
     Written by ``Report.objects.refresh_publication()`` (``refresh_contributions``) whenever
     a report is published, never edited. The goal pages read their newest reports per target
-    and their progress counts from it with one index scan of the goal's targets, instead of
-    following every published report through its published version to the version's
-    targets (which grew with all the reports ever published: 70 ms at ten times Malmö's
-    data). What it copies cannot change while the version is public: a report keeps its
-    assignment, organisation and period, and a version never changes.
+    and their progress counts from it, without following every published report through its
+    published version to the version's targets: at ten times Malmö's data those two queries
+    took 92 and 82 ms that way, and 55 and 19 ms here (EXPLAIN ANALYZE, one run). What it
+    copies cannot change while the version is public: a report keeps its assignment,
+    organisation and period, and a version never changes.
     """
 
     report = models.ForeignKey(
