@@ -21,7 +21,11 @@ For each scale it
    (``/health/live``) first, and each round is repeated ``--runs`` times; a page's ratio to
    the bare view is taken within the same round of the same server. The accessibility
    statement, a page that makes no query, is measured too, without a target: what the base
-   template and the middleware cost on their own.
+   template and the middleware cost on their own;
+4. measures, uncached and without a target, the floor (``bench/floor.py``, served through
+   ``bench/settings.py``): the layout around one and around four primary-key queries, and
+   prints what the uncached targets leave a page on this machine: the least a page showing
+   data costs, and what each further query costs, in bare views.
 
 Why these settings, on a machine of two cores shared by wrk, gunicorn and PostgreSQL:
 
@@ -79,10 +83,16 @@ PAGES = {
     "sdg_goal": "SDG goal page",
     "report": "report page",
     "reference": "no-query page (ref.)",
+    "floor_1": "floor: layout + 1 query",
+    "floor_4": "floor: layout + 4 queries",
 }
 # The accessibility statement: a public page that makes no query, shown for reference (no
 # target) as what the base template and the middleware cost without the database.
 REFERENCE = "reference"
+# The floor (bench/floor.py): the layout around one and four primary-key queries, measured
+# uncached only, without a target: what any page that shows data costs at the least here.
+FLOOR_PAGES = {"floor_1": "/bench/floor/1/", "floor_4": "/bench/floor/4/"}
+INFO_PAGES = (REFERENCE, *FLOOR_PAGES)
 LIST_PAGES = ("home", "assignment_list")
 DETAIL_PAGES = ("sdg_goal", "report")
 
@@ -158,6 +168,8 @@ def clean_environment() -> dict:
 def production_environment(database_url: str, static_root: Path, workers: int) -> dict:
     env = clean_environment()
     env.update(
+        # The portal's settings with the floor's routes added (bench/settings.py).
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DJANGO_DEBUG="off",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -516,7 +528,7 @@ def print_http(
         p50 = statistics.median(r.p50_ms for r in page.runs)
         p99 = statistics.median(r.p99_ms for r in page.runs)
         tail = p99 / p50 if p50 else float("inf")
-        if name == REFERENCE:
+        if name in INFO_PAGES:
             tail_target = tail_verdict = ""
         else:
             tail_target = f"≤ {MAX_P99_OVER_P50:.0f}"
@@ -526,7 +538,7 @@ def print_http(
         ratio = statistics.median(page.ratios)
         if name == "bare":
             ratio_text, target_text, ratio_verdict = "1 (the reference)", "", ""
-        elif name == REFERENCE:
+        elif name in INFO_PAGES:
             ratio_text = (
                 f"{percent(ratio)} % ({percent(min(page.ratios))}–{percent(max(page.ratios))})"
             )
@@ -565,6 +577,36 @@ def print_http(
         else ""
     )
     print(f"  other processes used {other_cpu * 100:.0f} % of the CPUs during these runs{warning}")
+
+
+def print_floor(results: dict[str, PageRuns]) -> None:
+    """What the uncached targets leave a page, in the cost of bare views, against what the
+    floor pages (bench/floor.py) show one query and the layout cost on this machine.
+
+    A page at a ratio r of the bare view's rate costs 1/r bare views (both are CPU-bound on
+    the same workers). Each round is worked out on its own, and the median is shown."""
+    one = [1 / r for r in results["floor_1"].ratios]
+    four = [1 / r for r in results["floor_4"].ratios]
+    per_query = statistics.median((b - a) / 3 for a, b in zip(one, four, strict=True))
+    floor = statistics.median(one)
+    print(
+        "\n  The floor, uncached, in bare views (what one request to /health/live costs):\n"
+        f"    the layout around one primary-key query (floor: layout + 1 query): "
+        f"{floor:.2f} bare views\n"
+        f"    each further such query (from floor: layout + 4 queries): {per_query:.2f} "
+        "bare views"
+    )
+    for kind, minimum in (
+        ("a detail page", UNCACHED_DETAIL_MIN_RATIO),
+        ("a list page", UNCACHED_LIST_MIN_RATIO),
+    ):
+        budget = 1 / minimum
+        room = 1 + (budget - floor) / per_query if per_query > 0 else float("inf")
+        print(
+            f"    {kind} at ≥ {minimum * 100:.0f} % may cost {budget:.1f} bare views: "
+            f"the layout and about {max(room, 0):.1f} such queries, with nothing else to "
+            "render or compute"
+        )
 
 
 def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
@@ -723,19 +765,21 @@ def main() -> int:
             base_env = production_environment(manifest["database_url"], static_root, args.workers)
             for mode in ("cached", "uncached"):
                 env = dict(base_env)
+                pages = dict(manifest["pages"])
                 if mode == "uncached":
                     env["CACHE_URL"] = "dummycache://"
+                    pages.update(FLOOR_PAGES)
                 print(f"== {scale}x: gunicorn, {mode}", flush=True)
                 log = tmp / f"gunicorn-{scale}x-{mode}.log"
                 with Gunicorn(env, log) as server, CpuMonitor(server.process.pid) as cpu:
                     http[scale, mode] = measure_server(
                         server,
-                        manifest["pages"],
+                        pages,
                         cached=mode == "cached",
                         runs=args.runs,
-                        seconds=seconds
+                        seconds={name: seconds.get(name, args.duration) for name in pages}
                         if mode == "uncached"
-                        else dict.fromkeys(seconds, args.duration),
+                        else dict.fromkeys(pages, args.duration),
                         warmup=args.warmup,
                         connections=args.connections,
                     )
@@ -756,6 +800,7 @@ def main() -> int:
         print("  pages: " + ", ".join(f"{PAGES[n]} {p}" for n, p in m["pages"].items()))
         for mode in ("cached", "uncached"):
             print_http(report, scale, mode, http[scale, mode], busy[scale, mode])
+        print_floor(http[scale, "uncached"])
     print_inprocess(report, inprocess)
     minutes = (time.monotonic() - started) / 60
     print(

@@ -1,0 +1,46 @@
+"""The benchmarks' floor page (bench/floor.py): the layout around N primary-key queries."""
+
+import pytest
+from django.test import override_settings
+
+from bench import settings as bench_settings
+from malmo_portal import settings as portal_settings
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def floor_urls():
+    with override_settings(ROOT_URLCONF="bench.urls", TEMPLATES=bench_settings.TEMPLATES):
+        yield
+
+
+@pytest.mark.parametrize("queries", [1, 4])
+def test_the_floor_makes_one_query_per_name_in_the_portal_layout(
+    client, floor_urls, django_assert_num_queries, queries
+):
+    names = [factories.make_organisation().name for _ in range(queries + 1)]
+    with django_assert_num_queries(queries):
+        response = client.get(f"/bench/floor/{queries}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert [t.name for t in response.templates][:2] == ["bench/floor.html", "base.html"]
+    assert 'class="site-header"' in page and 'class="site-footer"' in page
+    for name in names[:queries]:
+        assert f"<li>{name}</li>" in page
+    assert f"<li>{names[queries]}</li>" not in page
+
+
+@pytest.mark.parametrize("queries", [0, 11])
+def test_the_floor_refuses_a_number_of_queries_out_of_range(client, floor_urls, queries):
+    factories.make_organisation()
+    assert client.get(f"/bench/floor/{queries}/").status_code == 404
+
+
+def test_the_floor_leaves_the_portal_and_its_settings_as_they_are(client):
+    factories.make_organisation()
+    assert client.get("/bench/floor/1/").status_code == 404
+    assert bench_settings.ROOT_URLCONF == "bench.urls"
+    assert portal_settings.ROOT_URLCONF == "malmo_portal.urls"
+    assert portal_settings.TEMPLATES[0]["DIRS"] == [portal_settings.BASE_DIR / "templates"]
