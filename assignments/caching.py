@@ -6,13 +6,27 @@ Each cached page's key holds a "publication generation"; publishing (and anythin
 changes public content) bumps it, so every public page is fresh at once, on every server that
 shares the cache, without tracking which page shows what.
 
-Only anonymous GET requests are cached: a signed-in user's pages carry their name and menu.
+Two pieces, as Django's own per-site cache has:
+
+- ``@public_page`` marks a view's answers to anonymous GET and HEAD requests as public pages
+  (the same for every visitor) and gives them the headers that say so;
+- ``PublicPageCacheMiddleware`` stores those answers, and serves a stored page before the
+  URL is resolved and before the view, the CSRF check and django-axes run. A page from the
+  cache then costs about what the bare view (``/health/live``) costs.
+
+The middleware serves and stores only requests without a session cookie. Those are
+anonymous for certain, which it can tell without loading a session, so without the
+database: a signed-in user's pages carry their name and menu, and an anonymous visitor who
+has a session cookie is served fresh pages.
+
+A cache that cannot be reached makes pages uncached, never unavailable.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -21,7 +35,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "public:generation"
+
+# Paths that are never public pages and must not wait for the cache: the load balancers'
+# health checks (a cache outage must not fail /health/live).
+NEVER_PAGES = ("/health/",)
 
 
 def generation() -> int:
@@ -45,33 +65,74 @@ def _key(request: HttpRequest) -> str:
     return f"public:page:{generation()}:{get_language()}:{path}"
 
 
+def _is_anonymous_read(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+
+
+def _public_headers(response: HttpResponse) -> None:
+    patch_cache_control(response, public=True, max_age=60)
+    response["Vary"] = "Accept-Language, Cookie"
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve an anonymous GET of a public page from the cache, and store successful ones."""
+    """Mark the view's answers to anonymous GET and HEAD requests as public pages, which
+    ``PublicPageCacheMiddleware`` stores when they are successful."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
-        if not cacheable:
-            return view(request, *args, **kwargs)
-        key = _key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Cache"] = "hit"
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if response.status_code == 200 and not response.streaming:
-                cache.set(
-                    key,
-                    (response.content, response["Content-Type"]),
-                    timeout=settings.PORTAL_PUBLIC_CACHE_SECONDS,
-                )
-            response["X-Cache"] = "miss"
-        patch_cache_control(response, public=True, max_age=60)
-        response["Vary"] = "Accept-Language, Cookie"
+        response = view(request, *args, **kwargs)
+        if _is_anonymous_read(request):
+            response.public_page = True
+            _public_headers(response)
         return response
 
     return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """Serve a public page from the cache before the URL is resolved; store the public pages
+    the views render (see the module's description). Place it after the middleware that sets
+    the language and the user, and after the ones whose headers every response needs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._may_be_cached(request):
+            return self.get_response(request)
+        key = cached = None
+        try:
+            key = _key(request)
+            cached = cache.get(key)
+        except Exception:  # any backend's error: serve the page uncached
+            logger.warning("The cache cannot be read; serving the page uncached", exc_info=True)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            _public_headers(response)
+            response["X-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if getattr(response, "public_page", False):
+            response["X-Cache"] = "miss"
+            if key is not None and response.status_code == 200 and not response.streaming:
+                # Under the key of the generation the request began in: if something was
+                # published meanwhile, the page is stored where no request looks any more.
+                try:
+                    cache.set(
+                        key,
+                        (response.content, response["Content-Type"]),
+                        timeout=settings.PORTAL_PUBLIC_CACHE_SECONDS,
+                    )
+                except Exception:
+                    logger.warning("The cache cannot be written", exc_info=True)
+        return response
+
+    @staticmethod
+    def _may_be_cached(request: HttpRequest) -> bool:
+        return (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path_info.startswith(NEVER_PAGES)
+            and _is_anonymous_read(request)
+        )

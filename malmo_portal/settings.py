@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Turns "the database cannot be reached" into a 503 page with Retry-After.
     "malmo_portal.middleware.DatabaseUnavailableMiddleware",
+    # Serves a public page from the cache before its URL is resolved (assignments/caching.py):
+    # after the language, the user and every header a response needs are set.
+    "assignments.caching.PublicPageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,8 +1,11 @@
 """Public pages are cached for anonymous visitors and all refreshed when something is published."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import URLResolver, reverse
 
 from assignments import caching
 from assignments.models import User
@@ -20,12 +23,12 @@ def counting_view(request):
     return HttpResponse(f"page {len(calls)}")
 
 
-def get(path="/uppdrag/", user=None):
-    from django.contrib.auth.models import AnonymousUser
-
-    request = RequestFactory().get(path)
+def get(path="/uppdrag/", user=None, cookies=None, method="get"):
+    """``counting_view`` behind the cache middleware, as the portal serves its pages."""
+    request = getattr(RequestFactory(), method)(path)
+    request.COOKIES.update(cookies or {})
     request.user = user or AnonymousUser()
-    return counting_view(request)
+    return caching.PublicPageCacheMiddleware(counting_view)(request)
 
 
 def test_an_anonymous_page_is_rendered_once_until_something_is_published():
@@ -76,3 +79,85 @@ def test_changing_an_assignment_refreshes_the_public_pages(
     with django_capture_on_commit_callbacks(execute=True):
         assignment.global_goals.add(GlobalGoal.objects.sdg().get(number=11))
     assert get().content == b"page 3"
+
+
+def test_only_successful_answers_to_reading_requests_are_stored():
+    calls.clear()
+
+    @caching.public_page
+    def missing(request):
+        calls.append(request.path)
+        return HttpResponse("not here", status=404)
+
+    middleware = caching.PublicPageCacheMiddleware(missing)
+    for _ in range(2):
+        request = RequestFactory().get("/uppdrag/999/")
+        request.user = AnonymousUser()
+        assert middleware(request)["X-Cache"] == "miss"
+    assert get(method="post").content == b"page 3"
+    assert get(method="post").content == b"page 4"
+    assert "X-Cache" not in get(method="post")
+    assert len(calls) == 5
+
+
+def test_a_visitor_with_a_session_cookie_gets_a_fresh_page():
+    calls.clear()
+    get()
+    response = get(cookies={settings.SESSION_COOKIE_NAME: "abc"})
+    assert response.content == b"page 2" and "X-Cache" not in response
+    assert get().content == b"page 1"
+
+
+def test_a_cached_page_is_served_before_its_url_is_resolved(
+    client, monkeypatch, django_assert_num_queries
+):
+    resolved = []
+    resolve = URLResolver.resolve
+
+    def counting_resolve(self, path):
+        resolved.append(path)
+        return resolve(self, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counting_resolve)
+    path = reverse("public:accessibility")
+    first = client.get(path)
+    assert first["X-Cache"] == "miss" and resolved and first.templates
+    resolved.clear()
+    with django_assert_num_queries(0):
+        response = client.get(path)
+    assert response["X-Cache"] == "hit"
+    # No URL was resolved and no template rendered; the middleware outside the cache still
+    # set its headers.
+    assert resolved == [] and response.templates == []
+    assert response.content == first.content
+    assert response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
+    assert response["Content-Language"] == "sv"
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Vary"] == "Accept-Language, Cookie"
+
+
+def test_the_health_checks_never_touch_the_cache(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    response = client.get(reverse("health_live"))
+    assert response.status_code == 200 and "X-Cache" not in response
+
+
+def test_public_pages_are_served_uncached_while_the_cache_cannot_be_reached(
+    client, settings, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    for path in (reverse("public:accessibility"), reverse("login")):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.get("X-Cache") in (None, "miss")
+    assert "The cache cannot be read" in caplog.text
