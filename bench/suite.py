@@ -85,13 +85,19 @@ PAGES = {
     "reference": "no-query page (ref.)",
     "floor_1": "floor: layout + 1 query",
     "floor_4": "floor: layout + 4 queries",
+    "plain_1": "floor: no layout, 1 query",
 }
 # The accessibility statement: a public page that makes no query, shown for reference (no
 # target) as what the base template and the middleware cost without the database.
 REFERENCE = "reference"
 # The floor (bench/floor.py): the layout around one and four primary-key queries, measured
 # uncached only, without a target: what any page that shows data costs at the least here.
-FLOOR_PAGES = {"floor_1": "/bench/floor/1/", "floor_4": "/bench/floor/4/"}
+# And one query without the layout: what a page would cost if its layout cost nothing.
+FLOOR_PAGES = {
+    "floor_1": "/bench/floor/1/",
+    "floor_4": "/bench/floor/4/",
+    "plain_1": "/bench/plain/1/",
+}
 INFO_PAGES = (REFERENCE, *FLOOR_PAGES)
 LIST_PAGES = ("home", "assignment_list")
 DETAIL_PAGES = ("sdg_goal", "report")
@@ -589,23 +595,29 @@ def print_floor(results: dict[str, PageRuns]) -> None:
     four = [1 / r for r in results["floor_4"].ratios]
     per_query = statistics.median((b - a) / 3 for a, b in zip(one, four, strict=True))
     floor = statistics.median(one)
+    plain = statistics.median(1 / r for r in results["plain_1"].ratios)
     print(
         "\n  The floor, uncached, in bare views (what one request to /health/live costs):\n"
         f"    the layout around one primary-key query (floor: layout + 1 query): "
         f"{floor:.2f} bare views\n"
         f"    each further such query (from floor: layout + 4 queries): {per_query:.2f} "
-        "bare views"
+        "bare views\n"
+        f"    one such query in a bare HTML document (floor: no layout, 1 query): "
+        f"{plain:.2f} bare views"
     )
     for kind, minimum in (
         ("a detail page", UNCACHED_DETAIL_MIN_RATIO),
         ("a list page", UNCACHED_LIST_MIN_RATIO),
     ):
         budget = 1 / minimum
-        room = 1 + (budget - floor) / per_query if per_query > 0 else float("inf")
+        in_layout, without = (
+            max(1 + (budget - first) / per_query, 0) if per_query > 0 else float("inf")
+            for first in (floor, plain)
+        )
         print(
             f"    {kind} at ≥ {minimum * 100:.0f} % may cost {budget:.1f} bare views: "
-            f"the layout and about {max(room, 0):.1f} such queries, with nothing else to "
-            "render or compute"
+            f"about {in_layout:.1f} such queries in the layout ({without:.1f} with no "
+            "layout at all), with nothing else to render or compute"
         )
 
 

@@ -32,10 +32,21 @@ def test_the_floor_makes_one_query_per_name_in_the_portal_layout(
     assert f"<li>{names[queries]}</li>" not in page
 
 
+def test_the_plain_floor_has_no_layout(client, floor_urls, django_assert_num_queries):
+    name = factories.make_organisation().name
+    with django_assert_num_queries(1):
+        response = client.get("/bench/plain/1/")
+    assert response.status_code == 200
+    assert [t.name for t in response.templates] == ["bench/plain.html"]
+    page = response.content.decode()
+    assert f"<h1>{name}</h1>" in page and "site-header" not in page
+
+
+@pytest.mark.parametrize("page", ["floor", "plain"])
 @pytest.mark.parametrize("queries", [0, 11])
-def test_the_floor_refuses_a_number_of_queries_out_of_range(client, floor_urls, queries):
+def test_the_floor_refuses_a_number_of_queries_out_of_range(client, floor_urls, page, queries):
     factories.make_organisation()
-    assert client.get(f"/bench/floor/{queries}/").status_code == 404
+    assert client.get(f"/bench/{page}/{queries}/").status_code == 404
 
 
 def test_the_floor_leaves_the_portal_and_its_settings_as_they_are(client):
