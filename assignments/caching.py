@@ -53,10 +53,22 @@ def generation() -> int:
 
 
 def public_content_changed() -> None:
-    """Invalidate every cached public page (call after commit)."""
+    """Invalidate every cached public page (call after commit).
+
+    If the cache cannot be reached, this is logged as an error and what was published stays
+    published: the pages cached before are shown until they expire
+    (``PORTAL_PUBLIC_CACHE_SECONDS``) or the cache is emptied.
+    """
+    try:
+        _next_generation()
+    except Exception:  # any backend's error: the change itself is committed
+        logger.exception("The cache cannot be reached: the public pages were not refreshed")
+
+
+def _next_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
+    except ValueError:  # no generation yet, or it expired
         cache.set(GENERATION_KEY, 2, timeout=None)
 
 

@@ -161,3 +161,35 @@ def test_public_pages_are_served_uncached_while_the_cache_cannot_be_reached(
         assert response.status_code == 200
         assert response.get("X-Cache") in (None, "miss")
     assert "The cache cannot be read" in caplog.text
+
+
+def test_publishing_succeeds_while_the_cache_cannot_be_reached(
+    assignment,
+    organisation,
+    period,
+    reporter,
+    reviewer,
+    settings,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    from assignments import services
+    from assignments.models import Report, ReportStatus
+
+    report = services.create_report(
+        assignment=assignment, organisation=organisation, period=period, by=reporter
+    )
+    services.save_report(report=report, by=reporter, content={"summary": "Klart."})
+    services.submit_report(report=report, by=reporter)
+    services.approve_report(report=report, by=reviewer)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.publish_report(report=report, by=reviewer)
+    assert caching.public_content_changed in callbacks
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.PUBLISHED
+    assert "the public pages were not refreshed" in caplog.text
