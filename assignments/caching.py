@@ -17,7 +17,8 @@ Two pieces, as Django's own per-site cache has:
 The middleware serves and stores only requests without a session cookie. Those are
 anonymous for certain, which it can tell without loading a session, so without the
 database: a signed-in user's pages carry their name and menu, and an anonymous visitor who
-has a session cookie is served fresh pages.
+has a session cookie is served fresh pages. A page that shows a visitor messages of their
+own (the messages framework's) is not a public page, and is neither stored nor marked public.
 
 A cache that cannot be reached makes pages uncached, never unavailable.
 """
@@ -81,6 +82,13 @@ def _is_anonymous_read(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
+def _showed_messages(request: HttpRequest) -> bool:
+    """Whether the page showed the visitor messages of their own (the messages framework
+    marks its storage used once a template has gone through them): such a page is theirs."""
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and storage.used)
+
+
 def _public_headers(response: HttpResponse) -> None:
     patch_cache_control(response, public=True, max_age=60)
     response["Vary"] = "Accept-Language, Cookie"
@@ -88,12 +96,15 @@ def _public_headers(response: HttpResponse) -> None:
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark the view's answers to anonymous GET and HEAD requests as public pages, which
-    ``PublicPageCacheMiddleware`` stores when they are successful."""
+    ``PublicPageCacheMiddleware`` stores when they are successful. An answer that shows the
+    visitor messages of their own is theirs, and is not marked."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        if _is_anonymous_read(request):
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()  # so that what it shows is known
+        if _is_anonymous_read(request) and not _showed_messages(request):
             response.public_page = True
             _public_headers(response)
         return response

@@ -193,3 +193,26 @@ def test_publishing_succeeds_while_the_cache_cannot_be_reached(
     assert caching.public_content_changed in callbacks
     assert Report.objects.get(pk=report.pk).status == ReportStatus.PUBLISHED
     assert "the public pages were not refreshed" in caplog.text
+
+
+def test_a_page_that_shows_a_visitors_messages_is_never_stored(client):
+    """A message left for one visitor (say, from before their session ended) is theirs: the
+    page that shows it must not be served to anyone else."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.SUCCESS, "Utkastet sparades.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+
+    path = reverse("public:accessibility")
+    first = client.get(path)
+    assert "Utkastet sparades." in first.content.decode()
+    assert "X-Cache" not in first and "public" not in first.get("Cache-Control", "")
+    del client.cookies[storage.cookie_name]
+    response = client.get(path)
+    assert response["X-Cache"] == "miss"
+    assert "Utkastet sparades." not in response.content.decode()
+    assert client.get(path)["X-Cache"] == "hit"
