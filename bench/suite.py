@@ -24,8 +24,9 @@ For each scale it
    template and the middleware cost on their own;
 4. measures, uncached and without a target, the floor (``bench/floor.py``, served through
    ``bench/settings.py``): the layout around one and around four primary-key queries, and
-   prints what the uncached targets leave a page on this machine: the least a page showing
-   data costs, and what each further query costs, in bare views.
+   one such query with no layout at all; and prints what the uncached targets leave a page
+   on this machine: the least a page showing data costs, and what each further query
+   costs, in bare views.
 
 Why these settings, on a machine of two cores shared by wrk, gunicorn and PostgreSQL:
 

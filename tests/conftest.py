@@ -63,6 +63,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def unreachable_cache(settings):
+    """The cache is a Redis server that cannot be reached: nothing listens on port 1."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Hashing with the production hasher makes no test more real, only slower."""

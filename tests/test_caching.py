@@ -136,26 +136,14 @@ def test_a_cached_page_is_served_before_its_url_is_resolved(
     assert response["Vary"] == "Accept-Language, Cookie"
 
 
-def test_the_health_checks_never_touch_the_cache(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
-    }
+def test_the_health_checks_never_touch_the_cache(client, unreachable_cache):
     response = client.get(reverse("health_live"))
     assert response.status_code == 200 and "X-Cache" not in response
 
 
 def test_public_pages_are_served_uncached_while_the_cache_cannot_be_reached(
-    client, settings, caplog
+    client, unreachable_cache, caplog
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
-    }
     for path in (reverse("public:accessibility"), reverse("login")):
         response = client.get(path)
         assert response.status_code == 200
@@ -169,7 +157,7 @@ def test_publishing_succeeds_while_the_cache_cannot_be_reached(
     period,
     reporter,
     reviewer,
-    settings,
+    request,
     caplog,
     django_capture_on_commit_callbacks,
 ):
@@ -182,12 +170,7 @@ def test_publishing_succeeds_while_the_cache_cannot_be_reached(
     services.save_report(report=report, by=reporter, content={"summary": "Klart."})
     services.submit_report(report=report, by=reporter)
     services.approve_report(report=report, by=reviewer)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
-    }
+    request.getfixturevalue("unreachable_cache")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.publish_report(report=report, by=reviewer)
     assert caching.public_content_changed in callbacks

@@ -20,13 +20,7 @@ def test_ready_checks_the_database_and_the_cache(client):
     assert caches["default"].get("health:ready") == 1
 
 
-def test_ready_is_503_when_the_cache_is_unreachable(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
-    }
+def test_ready_is_503_when_the_cache_is_unreachable(client, unreachable_cache):
     response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.content == b"unavailable: cache\n"
