@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from .models import MembershipRole, Organisation, Report, ReportingPeriod, ReportStatus, User
@@ -53,6 +56,32 @@ def report_approved(report_id: int) -> None:
 def report_published(report_id: int) -> None:
     """Tell the organisation's reporters that their report is public."""
     _notify_about_report("report_published", report_id, reporter_addresses)
+
+
+def invitation(user_id: int) -> int:
+    """
+    Invite a person to the account that was made for them: a link to choose their password.
+    Returns 1 if the mail was sent, else 0.
+    """
+    try:
+        user = User.objects.get(pk=user_id, is_active=True)
+        if not user.email:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "user": user,
+                "url": absolute_url(
+                    "password_reset_confirm",
+                    urlsafe_base64_encode(force_bytes(user.pk)),
+                    default_token_generator.make_token(user),
+                ),
+                "portal_owner": settings.PORTAL_ORGANISATION_NAME,
+            }
+            subject, body = render_mail("invitation", context)
+        return send_individually(subject, body, [user.email])
+    except Exception:
+        logger.exception("Could not send the invitation to user %s.", user_id)
+        return 0
 
 
 # Recipients

@@ -38,3 +38,53 @@ def reviewer_codenames() -> list[tuple[str, str]]:
                 codename = action if "_" in action else f"{action}_{model}"
                 pairs.append((app_label, codename))
     return pairs
+
+
+# Who may grant what. No one grants a right to themselves: every right is given by someone
+# above the person who receives it.
+#
+# | right                                               | given by                      |
+# | --------------------------------------------------- | ----------------------------- |
+# | superuser flag, staff flag, groups, permissions     | superusers                    |
+# | membership of the Reviewers group                   | superusers                    |
+# | an account for a reporter or reader (no admin right) | reviewers (without a password: |
+# |                                                     | the person sets it by e-mail) |
+# | a membership (reporter or reader of an organisation) | reviewers, for such accounts  |
+# |                                                     | only, never for themselves     |
+# | a password                                          | its owner (reset by e-mail);  |
+# |                                                     | superusers                    |
+#
+# Reviewers and superusers never write a report's text (``services.is_reporter``), and whoever
+# wrote a version cannot approve it (``services.approve_report``).
+
+# The fields of an account that hold rights; only superusers see and change them.
+RIGHTS_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+def holds_rights(user) -> bool:
+    """Whether ``user`` holds any right beyond a membership: the admin, a group, a permission."""
+    return bool(
+        user.is_superuser or user.is_staff or user.groups.exists() or user.user_permissions.exists()
+    )
+
+
+def manageable_users(actor, queryset=None):
+    """
+    The accounts whose details and memberships ``actor`` may change: every account for a
+    superuser; for anyone else the accounts that hold no right in the admin, never their own.
+    """
+    from .models import User
+
+    queryset = User.objects.all() if queryset is None else queryset
+    if actor.is_superuser:
+        return queryset
+    return queryset.filter(
+        is_superuser=False, is_staff=False, groups=None, user_permissions=None
+    ).exclude(pk=actor.pk)
+
+
+def may_manage_user(actor, user) -> bool:
+    """Whether ``actor`` may change ``user``'s account and memberships."""
+    if actor.is_superuser:
+        return True
+    return user.pk != actor.pk and not holds_rights(user)

@@ -51,12 +51,43 @@ class ConcurrentEditError(ValidationError):
 
 
 def is_reporter(user: User, organisation: Organisation) -> bool:
+    """
+    Whether ``user`` writes ``organisation``'s reports: a reporter of it who is no reviewer.
+    A reviewer (or an administrator) never changes a reporter's text, whatever memberships
+    they hold.
+    """
     return (
         user.is_authenticated
         and user.memberships.filter(
             organisation=organisation, role=MembershipRole.REPORTER
         ).exists()
+        and not user.has_perm("assignments.review_report")
     )
+
+
+def version_authors(report: Report) -> set[int]:
+    """
+    The users who wrote the report's current version: whoever submitted it, and whoever
+    saved the text between the previous submission and this one.
+    """
+    version = report.current_version
+    if version is None:
+        return set()
+    events = report.events.filter(action__in=[ReportAction.SAVED, ReportAction.SUBMITTED])
+    previous = report.events.filter(
+        action=ReportAction.SUBMITTED, version__number__lt=version.number
+    ).aggregate(last=Max("pk"))["last"]
+    submitted = report.events.filter(action=ReportAction.SUBMITTED, version=version).aggregate(
+        last=Max("pk")
+    )["last"]
+    if previous is not None:
+        events = events.filter(pk__gt=previous)
+    if submitted is not None:
+        events = events.filter(pk__lte=submitted)
+    authors = set(events.exclude(actor=None).values_list("actor_id", flat=True))
+    if version.created_by_id is not None:
+        authors.add(version.created_by_id)
+    return authors
 
 
 def _require_reporter(user: User, organisation: Organisation) -> None:
@@ -240,6 +271,15 @@ def approve_report(*, report: Report, by: User, note: str = "") -> Report:
     _require_perm(by, "assignments.review_report")
     report = _lock(report)
     _require_status(report, [ReportStatus.SUBMITTED], pgettext("cannot be …", "approved"))
+    if by.pk in version_authors(report):
+        raise ValidationError(
+            _(
+                "You wrote this version of “%(report)s”, so someone else at the sustainability "
+                "office must approve it."
+            )
+            % {"report": report},
+            code="own_version",
+        )
     report.status = ReportStatus.APPROVED
     report.updated_at = timezone.now()
     report.save()
