@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Framework, GlobalTarget, LocalizedText
 
 from . import uploads
-from .models import SUMMARY_MAX_LENGTH, Report, ReportContent
+from .models import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, Report, ReportContent
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class ReportForm(forms.ModelForm):
     """The reporter's form. A draft may be saved incomplete; submitting needs a summary."""
 
     SUBMIT = "save_and_submit"
+    LONG_TEXT_FIELDS = ("narrative", "global_goals_integration", "next_steps", "obstacles")
 
     targets = TargetsField(
         label=_("Targets the work contributes to"),
@@ -121,6 +124,16 @@ class ReportForm(forms.ModelForm):
             "%(formats)s, at most %(max)s each. You can choose several files."
         ) % {"formats": uploads.allowed_formats_text(), "max": filesizeformat(uploads.max_size())}
         self.fields["new_attachments"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
+        limit = gettext("At most %(max)s characters.") % {
+            "max": number_format(TEXT_MAX_LENGTH, force_grouping=True)
+        }
+        for name in self.LONG_TEXT_FIELDS:
+            field = self.fields[name]
+            # No maxlength attribute: a browser would cut a pasted text short without a word.
+            # The limit is checked here, and in the browser by report-form.js before sending.
+            field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+            field.widget.attrs["data-maxlength"] = TEXT_MAX_LENGTH
+            field.help_text = f"{field.help_text} {limit}".strip()
         if not self.is_bound:
             self.initial["edit_version"] = self.instance.edit_version
             self.initial["targets"] = list(

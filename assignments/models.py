@@ -313,6 +313,10 @@ class Progress(models.TextChoices):
 
 
 SUMMARY_MAX_LENGTH = 600
+# The longest text a reporter may write in one of the report's long fields (about 40 pages).
+# The five long fields at this length fit well inside DATA_UPLOAD_MAX_MEMORY_SIZE, so a text
+# that is too long gets the form back with a message, never a bare "Bad request".
+TEXT_MAX_LENGTH = 100_000
 
 
 class ReportContent(models.Model):

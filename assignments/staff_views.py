@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +33,9 @@ from .models import (
     MembershipRole,
     Organisation,
     Report,
+    ReportAction,
     ReportContent,
+    ReportEvent,
     ReportingPeriod,
     ReportVersion,
     Responsibility,
@@ -213,11 +216,40 @@ def _files_to_attach_again(request: HttpRequest) -> list[str]:
     return [f.name for f in request.FILES.getlist("new_attachments")]
 
 
+def _changed_meanwhile(report: Report) -> ReportEvent | None:
+    """The step (a submission, say) that took the report out of its editable state."""
+    return (
+        report.events.exclude(action__in=[ReportAction.SAVED, ReportAction.CREATED])
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def _already_decided(report: Report) -> str:
+    changed = _changed_meanwhile(report)
+    if changed and changed.action == ReportAction.SUBMITTED:
+        return _("%(who)s already submitted this report on %(when)s; nothing more was sent.") % {
+            "who": changed.actor or _("A colleague"),
+            "when": date_format(timezone.localtime(changed.at), "j F Y H:i"),
+        }
+    return _("The report cannot be submitted now: its status is “%(status)s”.") % {
+        "status": report.get_status_display()
+    }
+
+
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Write and save the report; "save and continue" leads on to the submission step."""
     report = _get_report(request, pk)
-    if not _can_edit(request, report):
+    writer = services.is_reporter(request.user, report.organisation)
+    if not (report.is_editable and writer):
+        if request.method == "POST" and writer:
+            # A colleague submitted the report (or the office decided on it) while this
+            # reporter was writing: keep what they typed, and say plainly what happened.
+            return _render_report_form(
+                request, report, ReportForm(request.POST, instance=report), locked=True
+            )
         if request.method == "POST":
             raise PermissionDenied
         messages.info(request, _("You can read this report but not change it now."))
@@ -249,6 +281,20 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assignments:report_submit", pk=saved.pk)
             messages.success(request, _("The draft was saved."))
             return redirect("assignments:report_edit", pk=saved.pk)
+    return _render_report_form(request, report, form, conflict=conflict)
+
+
+def _render_report_form(
+    request: HttpRequest,
+    report: Report,
+    form: ReportForm,
+    *,
+    conflict: dict | None = None,
+    locked: bool = False,
+) -> HttpResponse:
+    if locked:
+        form.is_valid()  # for the typed values; the errors do not matter: nothing is saved
+        conflict = {**_conflict(report.pk, form), "changed": _changed_meanwhile(report)}
     return render(
         request,
         "assignments/report_form.html",
@@ -256,6 +302,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "form": form,
             "conflict": conflict,
+            "locked": locked,
             "files_to_attach_again": _files_to_attach_again(request)
             if request.method == "POST"
             else [],
@@ -278,7 +325,7 @@ def _conflict(pk: int, form: ReportForm) -> dict:
     rows = []
     for name in ReportContent.CONTENT_FIELDS:
         bound = form[name]
-        yours, theirs = form.cleaned_data.get(name), getattr(saved, name)
+        yours, theirs = form.cleaned_data.get(name, form.data.get(name)), getattr(saved, name)
         if name == "progress":
             yours = dict(bound.field.choices).get(yours, yours)
             theirs = saved.get_progress_display()
@@ -296,8 +343,11 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show exactly what will be sent, and send it when the reporter confirms."""
     report = _get_report(request, pk)
     if not _can_edit(request, report):
-        if request.method == "POST":
+        writer = services.is_reporter(request.user, report.organisation)
+        if request.method == "POST" and not writer:
             raise PermissionDenied
+        if request.method == "POST":
+            messages.warning(request, _already_decided(report))
         return redirect("assignments:report_detail", pk=report.pk)
     form = SubmitForm(request.POST or None, initial={"edit_version": report.edit_version})
     if request.method == "POST" and form.is_valid():

@@ -177,6 +177,12 @@ USE_TZ = True
 
 # Static files and uploads
 
+# The text of one request's form fields (files apart). The report form's long texts are
+# limited to 100,000 characters each (assignments.models.TEXT_MAX_LENGTH); 12 MB holds all of
+# them at that length in any script, so a text that is too long is answered with the form
+# and a message, not with a bare "Bad request" that loses what was typed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]

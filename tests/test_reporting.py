@@ -398,6 +398,79 @@ def test_the_concurrent_second_save_is_refused_with_both_texts_shown(client, dra
     assert draft.summary == "Bos sammanfattning"
 
 
+@pytest.mark.parametrize("button", ["save", "save_and_submit"])
+def test_a_colleagues_submission_meanwhile_keeps_what_was_typed(client, draft, button):
+    """Both the draft save and "save and continue" from a stale form keep the typed text."""
+    organisation = draft.organisation
+    anna = factories.make_member(organisation, first_name="Anna", last_name="Ek")
+    bo = factories.make_member(organisation)
+    loaded = draft.edit_version
+    services.submit_report(report=draft, by=anna)
+    client.force_login(bo)
+    typed = "Bos långa text som inte får försvinna.\nAndra stycket."
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, narrative=typed, edit_version=loaded, **{button: "1"}),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Anna Ek skickade in rapporten" in page
+    assert "Bos långa text som inte får försvinna." in page  # in the form and the comparison
+    assert response.context["form"]["narrative"].value() == typed
+    assert "Vi har börjat." in page  # the submitted text beside it
+    assert 'name="save"' not in page  # nothing that could not be saved is offered
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+    assert draft.narrative == ""
+
+
+def test_submitting_from_a_second_tab_says_a_colleague_already_did(client, draft):
+    anna = factories.make_member(draft.organisation, first_name="Anna", last_name="Ek")
+    bo = factories.make_member(draft.organisation)
+    services.submit_report(report=draft, by=anna)
+    client.force_login(bo)
+    response = client.post(
+        reverse("assignments:report_submit", args=[draft.pk]),
+        {"edit_version": draft.edit_version},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Anna Ek har redan skickat in rapporten" in response.content.decode()
+    assert draft.versions.count() == 1
+
+
+def test_a_reader_still_may_not_post_the_report_form(client, draft):
+    reader = factories.make_member(draft.organisation, role=MembershipRole.READER)
+    client.force_login(reader)
+    response = client.post(reverse("assignments:report_edit", args=[draft.pk]), form_data(draft))
+    assert response.status_code == 403
+
+
+def test_a_text_over_the_limit_gets_the_form_back_with_everything_kept(client, reporter, draft):
+    """Over 2.5 MB (Django's default limit of a request's fields) and over the stated limit."""
+    client.force_login(reporter)
+    narrative = "å" * 1_400_000  # 2.8 MB in UTF-8
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, narrative=narrative, summary="Sammanfattningen finns kvar."),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "narrative" in form.errors
+    assert form["narrative"].value() == narrative
+    assert form["summary"].value() == "Sammanfattningen finns kvar."
+    assert "Högst 100" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.narrative == ""
+
+
+def test_the_form_states_the_limit_of_the_long_texts(client, reporter, draft):
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_edit", args=[draft.pk])).content.decode()
+    assert 'data-maxlength="100000"' in page
+    assert "Högst 100\xa0000 tecken." in page
+
+
 def test_submitting_goes_through_a_confirmation_that_shows_what_is_sent(client, reporter, draft):
     client.force_login(reporter)
     response = client.post(
@@ -461,8 +534,13 @@ def test_a_submitted_report_cannot_be_changed_by_its_reporters(client, reporter,
     client.force_login(reporter)
     response = client.get(reverse("assignments:report_edit", args=[draft.pk]))
     assert response.url == reverse("assignments:report_detail", args=[draft.pk])
-    response = client.post(reverse("assignments:report_edit", args=[draft.pk]), form_data(draft))
-    assert response.status_code == 403
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]), form_data(draft, summary="Ändrad")
+    )
+    assert response.status_code == 200  # the form back with what was typed, and why
+    assert response.context["locked"]
+    draft.refresh_from_db()
+    assert (draft.status, draft.summary) == (ReportStatus.SUBMITTED, "Vi har börjat.")
 
 
 def test_a_returned_report_shows_the_note_and_can_be_submitted_again(

@@ -2,6 +2,9 @@
  * Improves the report form where JavaScript runs; the form works fully without it.
  * - A live character count for fields with a maxlength (announced politely, not per key).
  * - The number of ticked targets beside each goal's heading.
+ * - Long texts (data-maxlength, no maxlength so that a paste is never cut short): a warning
+ *   when a text is too long, and the form is not sent until it is shortened, so the text
+ *   stays in the browser. The server checks the same limit.
  */
 (function () {
   "use strict";
@@ -44,6 +47,35 @@
     update();
   }
 
+  function limitLongText(textarea) {
+    var max = parseInt(textarea.getAttribute("data-maxlength"), 10);
+    var output = document.createElement("p");
+    output.className = "char-count char-count--over";
+    output.id = textarea.id + "_limit";
+    output.setAttribute("aria-live", "polite");
+    output.hidden = true;
+    textarea.insertAdjacentElement("afterend", output);
+    var describedBy = textarea.getAttribute("aria-describedby");
+    textarea.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
+    var template = document.documentElement.lang === "en"
+      ? "{n} characters too many: shorten the text to send the form."
+      : "{n} tecken för mycket: korta texten för att kunna skicka formuläret.";
+    function update() {
+      var over = textarea.value.length - max;
+      output.hidden = over <= 0;
+      output.textContent = over > 0 ? template.replace("{n}", over) : "";
+      return over <= 0;
+    }
+    textarea.addEventListener("change", update);
+    textarea.form.addEventListener("submit", function (event) {
+      if (!update()) {
+        event.preventDefault();
+        textarea.focus();
+      }
+    });
+  }
+
   document.querySelectorAll(".report-form textarea[maxlength]").forEach(countCharacters);
+  document.querySelectorAll(".report-form textarea[data-maxlength]").forEach(limitLongText);
   document.querySelectorAll(".report-form .target-group").forEach(countTicked);
 })();

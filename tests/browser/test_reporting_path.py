@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from assignments.management.commands.seed_demo import DEMO_PASSWORD
 from assignments.models import Report, ReportStatus
@@ -116,3 +117,56 @@ def test_a_reporter_writes_attaches_picks_targets_and_submits(
     assert report.status == ReportStatus.SUBMITTED
     assert report.current_version.attachments.get().original_name == "handlingsplan.pdf"
     assert report.current_version.contributed_targets.count() == 2
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/konto/login/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Mina uppdrag").wait_for()
+
+
+def test_a_colleagues_submission_meanwhile_loses_nothing_typed(
+    browser, page, live_server, reference_data, assert_accessible
+):
+    """Two colleagues in two browsers: one submits, the other's draft text stays with them."""
+    from assignments import services
+    from tests import factories
+
+    organisation = factories.make_organisation(name="Servicenämnden")
+    budget = factories.make_budget(year=2018)
+    assignment = factories.make_assignment(budget=budget, organisations=[organisation])
+    period = factories.make_period(budget=budget)
+    anna = factories.make_member(organisation, first_name="Anna", last_name="Ek")
+    bo = factories.make_member(organisation)
+    report = services.create_report(
+        assignment=assignment, organisation=organisation, period=period, by=anna
+    )
+    edit = reverse("assignments:report_edit", args=[report.pk])
+    other = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    try:
+        anna_page = other.new_page()
+        sign_in(anna_page, anna.username, factories.PASSWORD)
+        sign_in(page, bo.username, factories.PASSWORD)
+        anna_page.goto(edit)
+        page.goto(edit)
+        typed = "Bo har skrivit ett långt stycke om samverkan med skolorna."
+        page.get_by_label("Redogörelse").fill(typed)
+
+        anna_page.get_by_label("Sammanfattning").fill("Annas sammanfattning.")
+        anna_page.get_by_role("button", name="Spara och gå vidare till inskickning").click()
+        anna_page.get_by_role("button", name="Skicka in rapporten").click()
+        anna_page.get_by_text("skickades in till hållbarhetskansliet").wait_for()
+
+        page.get_by_role("button", name="Spara utkast").click()
+        page.get_by_role("heading", name="Rapporten skickades in medan du skrev").wait_for()
+        assert page.get_by_label("Redogörelse").input_value() == typed
+        assert page.get_by_role("cell", name=typed).count() == 1
+        assert page.get_by_text("Anna Ek skickade in rapporten").count() == 1
+        assert page.get_by_role("button", name="Spara utkast").count() == 0
+        assert_accessible(page, "the report form after a colleague's submission")
+    finally:
+        other.close()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
