@@ -172,7 +172,9 @@ PORTAL_PASSWORD_RESET_WINDOW = datetime.timedelta(
 )
 
 # Admin exports (django-import-export): neutralise spreadsheet formulas in exported cells,
-# so a text typed as "=HYPERLINK(…)" cannot run in a reviewer's spreadsheet.
+# so a text typed as "=HYPERLINK(…)" cannot run in a reviewer's spreadsheet. The formats in
+# assignments/resources.py escape by the rule of assignments/spreadsheets.py, as the public
+# CSV files do.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Internationalisation: Swedish first, English second.
