@@ -55,6 +55,7 @@ from .resources import (
     OrganisationResource,
     ResponsibilityResource,
 )
+from .spreadsheets import formula_safe
 
 # The admin's front page links to the reviewers' tools.
 admin.site.index_template = "admin/portal_index.html"
@@ -414,7 +415,7 @@ class ReportingPeriodAdmin(assignments_admin.ReportingPeriodAdmin):
         response.write("\ufeff")  # so that Excel reads the file as UTF-8
         writer = csv.writer(response)
         writer.writerow(csv_header())
-        writer.writerows(csv_row(line) for line in status.lines)
+        writer.writerows([formula_safe(cell) for cell in csv_row(line)] for line in status.lines)
         return response
 
 

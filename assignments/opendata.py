@@ -43,12 +43,23 @@ from .models import (
     Responsibility,
     ResponsibilityRole,
 )
+from .spreadsheets import formula_safe
 
 # Rows read per database round trip; the prefetches of a download run once per chunk.
 CHUNK_SIZE = 500
 # Downloads may be kept by browsers and proxies for a while, never whole in our memory.
 DOWNLOAD_MAX_AGE = 5 * 60
 LIST_SEPARATOR = ";"
+# How the CSV files keep formulas from running in a spreadsheet (assignments/spreadsheets.py),
+# said on the data page and in the data package.
+CSV_TEXT_RULE = _(
+    "In the CSV files, a cell of a text column that begins with =, +, -, @, a tab, a carriage "
+    "return or an apostrophe (') has one more apostrophe in front, so that spreadsheets do "
+    "not run it as a formula. To get the exact original text back, remove one leading "
+    "apostrophe from every text cell that begins with one, before splitting a list. Numbers "
+    "and dates are never changed, and the JSON files hold the texts as they are."
+)
+CSV_TEXT_NOTE = _("In CSV, escaped against formulas as the resource's description says.")
 
 CC0 = {
     "name": "CC0-1.0",
@@ -82,6 +93,11 @@ class Column:
         return bool(self.item_type)
 
     @property
+    def is_text(self) -> bool:
+        """Whether its CSV cells are text that a spreadsheet might take for a formula."""
+        return (self.item_type or self.type) == "string"
+
+    @property
     def type_label(self) -> Promise:
         labels = {
             "integer": _("whole number"),
@@ -99,6 +115,8 @@ class Column:
             "type": "list" if self.is_list else self.type,
             "description": str(self.description),
         }
+        if self.is_text:
+            descriptor["description"] += f" {CSV_TEXT_NOTE}"
         if self.is_list:
             descriptor["delimiter"] = LIST_SEPARATOR
             descriptor["itemType"] = self.item_type
@@ -137,7 +155,7 @@ class Dataset:
             "name": self.name,
             "path": request.build_absolute_uri(path),
             "title": str(self.title),
-            "description": str(self.description),
+            "description": f"{self.description} {CSV_TEXT_RULE}",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -535,8 +553,14 @@ class _Echo:
 def _csv_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(dataset.column_names)
+    texts = [column.is_text for column in dataset.columns]
     for row in dataset.rows(request):
-        yield writer.writerow([_csv_cell(value) for value in row])
+        yield writer.writerow(
+            [
+                formula_safe(cell) if is_text else cell
+                for cell, is_text in zip(map(_csv_cell, row), texts, strict=True)
+            ]
+        )
 
 
 def _json_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
@@ -563,19 +587,20 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpRespo
     return response
 
 
+PACKAGE_DESCRIPTION = _(
+    "The assignments of Malmö's city council budget to the city's committees and "
+    "companies, their links to the UN global goals, and the published reports on "
+    "how the work is going."
+)
+
+
 def datapackage(request: HttpRequest) -> JsonResponse:
     """The downloads described as a Frictionless (tabular) Data Package."""
     descriptor = {
         "profile": "tabular-data-package",
         "name": "malmo-stad-sustainability-assignments",
         "title": str(_("Malmö stad: sustainability assignments and reports")),
-        "description": str(
-            _(
-                "The assignments of Malmö's city council budget to the city's committees and "
-                "companies, their links to the UN global goals, and the published reports on "
-                "how the work is going."
-            )
-        ),
+        "description": f"{PACKAGE_DESCRIPTION} {CSV_TEXT_RULE}",
         "homepage": request.build_absolute_uri(reverse("opendata:index")),
         "licenses": [CC0],
         "keywords": ["Malmö", "Agenda 2030", "SDG", "budget"],
@@ -615,6 +640,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "datasets": datasets,
             "sdgs": GlobalGoal.objects.sdg().order_by("number"),
             "list_separator": LIST_SEPARATOR,
+            "csv_text_rule": CSV_TEXT_RULE,
         },
     )
 

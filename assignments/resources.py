@@ -39,6 +39,7 @@ from .models import (
     Responsibility,
     ResponsibilityRole,
 )
+from .spreadsheets import formula_safe
 
 # Separates several goals or targets in one cell: a comma would clash with CSV, and a
 # decimal comma with Swedish spreadsheets.
@@ -339,7 +340,20 @@ class SdgLinksField(fields.Field):
 # Formats
 
 
-class CSV(base_formats.CSV):
+class FormulaSafeFormat(base_formats.TablibFormat):
+    """
+    Exports every cell as text that no spreadsheet runs as a formula (``formula_safe``, the
+    rule the public CSV files follow too), where import-export's own escaping only drops a
+    leading "=". Import-export calls this with IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT on.
+    """
+
+    def _escape_formulae(self, dataset) -> None:
+        for _row in range(len(dataset)):
+            row = dataset.lpop()
+            dataset.append([formula_safe(str(cell)) for cell in row])
+
+
+class CSV(FormulaSafeFormat, base_formats.CSV):
     """
     CSV in UTF-8 (with or without a byte order mark), separated by commas or, as a Swedish
     Excel saves it, by semicolons. Exports are separated by commas.
@@ -354,7 +368,11 @@ class CSV(base_formats.CSV):
         return super().create_dataset(in_stream, **kwargs)
 
 
-FORMATS = [CSV, base_formats.XLSX]
+class XLSX(FormulaSafeFormat, base_formats.XLSX):
+    pass
+
+
+FORMATS = [CSV, XLSX]
 
 
 # Resources

@@ -162,8 +162,19 @@ AXES_VERBOSE = False
 # Keep a log of failed sign-ins for the admin's access failure list.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
+# Throttling of password reset requests (malmo_portal/throttling.py): within each window, at
+# most so many requests for one e-mail address and from one client address (read as django-axes
+# reads it); over either limit the form says to try again later and no e-mail is sent.
+PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL", default=5)
+PORTAL_PASSWORD_RESET_LIMIT_PER_IP = env.int("PORTAL_PASSWORD_RESET_LIMIT_PER_IP", default=20)
+PORTAL_PASSWORD_RESET_WINDOW = datetime.timedelta(
+    minutes=env.int("PORTAL_PASSWORD_RESET_WINDOW_MINUTES", default=60)
+)
+
 # Admin exports (django-import-export): neutralise spreadsheet formulas in exported cells,
-# so a text typed as "=HYPERLINK(…)" cannot run in a reviewer's spreadsheet.
+# so a text typed as "=HYPERLINK(…)" cannot run in a reviewer's spreadsheet. The formats in
+# assignments/resources.py escape by the rule of assignments/spreadsheets.py, as the public
+# CSV files do.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Internationalisation: Swedish first, English second.

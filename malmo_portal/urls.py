@@ -14,6 +14,7 @@ from assignments import opendata
 from assignments import views as assignment_views
 from assignments.sitemaps import SITEMAPS
 from malmo_portal import health
+from malmo_portal import views as portal_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -25,7 +26,20 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", assignment_views.home, name="home"),
-    path(_("account/"), include("django.contrib.auth.urls")),
+    path(
+        _("account/"),
+        include(
+            [
+                # Django's, throttled; the other account pages are Django's as they are.
+                path(
+                    "password_reset/",
+                    portal_views.PasswordResetView.as_view(),
+                    name="password_reset",
+                ),
+                path("", include("django.contrib.auth.urls")),
+            ]
+        ),
+    ),
     path("", include("assignments.urls")),
     path("", include("assignments.public_urls")),
     path("", include("goals.urls")),

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.cache import cache
 from django.shortcuts import resolve_url
 from django.template import Context, Template
 from django.urls import resolve, reverse
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from assignments.models import User
+from malmo_portal import throttling
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -412,6 +414,138 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, user):
     assert response.status_code == 302
     assert response.url == known.url
     assert mail.outbox == []
+
+
+# Throttling of password reset requests
+
+
+def request_reset(client, email: str, *, language: str = "sv", **extra):
+    return client.post(url("password_reset", language), {"email": email}, **extra)
+
+
+def exhaust_reset_limit(client, email: str, *, language: str = "sv", **extra) -> None:
+    """As many requests for ``email`` as are answered as usual."""
+    for _ in range(settings.PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL):
+        assert request_reset(client, email, language=language, **extra).status_code == 302
+
+
+def throttled_notice(response) -> str:
+    match = re.search(
+        r'<div class="notice notice--error" role="alert">(.*?)</div>',
+        response.content.decode(),
+        re.S,
+    )
+    assert match, response.content.decode()
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_resets_beyond_the_limit_for_an_address_are_refused_and_send_no_mail(
+    client, user, language, settings
+):
+    settings.PORTAL_PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
+    exhaust_reset_limit(client, "anna@malmo.example", language=language)
+    assert len(mail.outbox) == settings.PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL
+    mail.outbox.clear()
+
+    response = request_reset(client, " ANNA@Malmo.Example", language=language)  # any case
+
+    assert response.status_code == 429
+    assert mail.outbox == []
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    notice = throttled_notice(response)
+    # The wait is what is left of the hour: at most 60 minutes, whole minutes rounded up.
+    minutes = -(-int(response["Retry-After"]) // 60)
+    with translation.override(language):
+        wait = translation.ngettext(
+            "Try again in %(minutes)s minute.", "Try again in %(minutes)s minutes.", minutes
+        ) % {"minutes": minutes}
+    assert notice.endswith(wait)
+    assert ("Försök igen om" in wait) == (language == "sv")
+    assert gettext_in(language, "Reset your password") in response.content.decode()
+    assert notice.startswith(
+        gettext_in(
+            language,
+            "Too many password reset requests have been made for this e-mail address or from "
+            "your network, so no e-mail was sent.",
+        )
+    )
+    assert ("För många" in notice) == (language == "sv")
+    assert 'name="email"' in response.content.decode()  # the form, to try again later
+
+
+def test_a_throttled_unknown_address_gets_exactly_the_answer_of_a_known_one(client, user):
+    """Throttling tells nothing about which addresses have an account."""
+    answers = {}
+    for email in ["anna@malmo.example", "nobody@malmo.example"]:
+        exhaust_reset_limit(client, email)
+        response = request_reset(client, email)
+        page = response.content.decode().replace(email, "EMAIL")
+        answers[email] = (
+            response.status_code,
+            throttled_notice(response),
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page),
+        )
+    assert answers["anna@malmo.example"][0] == 429
+    assert answers["anna@malmo.example"] == answers["nobody@malmo.example"]
+    assert len(mail.outbox) == settings.PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL  # anna's only
+
+
+def test_other_addresses_from_one_client_are_refused_after_its_limit(client, user, settings):
+    settings.PORTAL_PASSWORD_RESET_LIMIT_PER_IP = 3
+    for n in range(3):
+        response = request_reset(client, f"person{n}@malmo.example", REMOTE_ADDR="10.9.8.7")
+        assert response.status_code == 302
+
+    refused = request_reset(client, "anna@malmo.example", REMOTE_ADDR="10.9.8.7")
+    elsewhere = request_reset(client, "anna@malmo.example", REMOTE_ADDR="10.1.2.3")
+
+    assert refused.status_code == 429
+    assert elsewhere.status_code == 302
+    assert [message.to for message in mail.outbox] == [["anna@malmo.example"]]
+
+
+def test_the_client_address_is_the_one_django_axes_reads(client, user, settings):
+    """Sign-in and reset throttling count the same client, however axes is told to find it."""
+    settings.AXES_CLIENT_IP_CALLABLE = lambda request: request.META["HTTP_X_TEST_CLIENT"]
+    settings.PORTAL_PASSWORD_RESET_LIMIT_PER_IP = 1
+    answers = [
+        request_reset(client, email, HTTP_X_TEST_CLIENT=address).status_code
+        for email, address in [("a@m.example", "c1"), ("b@m.example", "c2"), ("c@m.example", "c1")]
+    ]
+    assert answers == [302, 302, 429]
+
+
+def test_a_new_window_allows_resets_again(client, user):
+    exhaust_reset_limit(client, user.email)
+    assert request_reset(client, user.email).status_code == 429
+    mail.outbox.clear()
+
+    cache.clear()  # what the end of the window does: the counts expire
+
+    assert request_reset(client, user.email).status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_the_counts_start_over_with_each_window():
+    hour = 3600
+    start = 1_800_000_000 // hour * hour  # the start of some hour
+    limits = [("email:anna@malmo.example", 2)]
+    assert throttling.hit("test", limits, window=hour, now=start + 10) == 0
+    assert throttling.hit("test", limits, window=hour, now=start + 20) == 0
+    assert throttling.hit("test", limits, window=hour, now=start + 600.5) == hour - 600
+    assert throttling.hit("test", limits, window=hour, now=start + hour) == 0
+    # Each key has its own count.
+    assert (
+        throttling.hit("test", [("email:bertil@malmo.example", 2)], window=hour, now=start + 600)
+        == 0
+    )
+
+
+def test_an_unreachable_cache_leaves_resets_working_unthrottled(client, user, unreachable_cache):
+    for _ in range(settings.PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL + 1):
+        assert request_reset(client, user.email).status_code == 302
+    assert len(mail.outbox) == settings.PORTAL_PASSWORD_RESET_LIMIT_PER_EMAIL + 1
 
 
 def test_a_new_password_must_be_typed_the_same_twice(client, user):

@@ -207,6 +207,20 @@ def test_csv_has_the_page_data_with_a_byte_order_mark(reviewer_client, late_peri
     assert all(rows[i][6] for i in (4, 5, 6))  # returned, approved and published were submitted
 
 
+def test_csv_names_that_begin_like_a_formula_are_escaped(reviewer_client, late_period):
+    """The rule of assignments/spreadsheets.py, which the public CSV files follow too."""
+    assignment = factories.make_assignment(
+        budget=late_period.budget, code="-A1", title='=HYPERLINK("http://evil.example")'
+    )
+    organisation = factories.make_organisation(name="@Nämnden")
+    Responsibility.objects.create(assignment=assignment, organisation=organisation)
+
+    response = reviewer_client.get(url(CSV_URL), {"period": late_period.pk})
+
+    [row] = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert row[:4] == ["'@Nämnden", "Committee", "'-A1", '\'=HYPERLINK("http://evil.example")']
+
+
 def test_csv_is_in_the_language_of_the_admin(client, admin_user, late_period, every_state):
     client.force_login(admin_user)
     with translation.override("sv"):

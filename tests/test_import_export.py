@@ -26,6 +26,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from assignments.spreadsheets import FORMULA_STARTS
 from goals.models import Framework, GlobalGoal
 from tests import factories
 
@@ -493,15 +494,21 @@ def test_a_reporter_gets_no_import_or_export_page(client, reporter):
     assert not Organisation.objects.filter(name="Nämnd A").exists()
 
 
-def test_exported_cells_never_hold_a_live_formula(reviewer_client):
-    """A text typed as a formula reaches a reviewer's spreadsheet as text, never as a formula."""
-    Organisation.objects.create(
-        name='=HYPERLINK("http://evil.example","klicka")', slug="formula", kind="bolag"
-    )
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","klicka")', "+1", "-1", "@A1"])
+def test_exported_cells_never_hold_a_live_formula(reviewer_client, text):
+    """A text typed as a formula reaches a reviewer's spreadsheet as text, never as a formula,
+    escaped by the rule the public CSV files follow (assignments/spreadsheets.py)."""
+    Organisation.objects.create(name=text, slug="formula", kind="bolag")
     response = export(reviewer_client, "organisation", XLSX_FORMAT)
     cells = [
         cell
         for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values
         for cell in row
     ]
-    assert not any(isinstance(cell, str) and cell.startswith("=") for cell in cells)
+    assert not any(isinstance(cell, str) and cell.startswith(FORMULA_STARTS) for cell in cells)
+    assert "'" + text in cells
+
+    response = export(reviewer_client, "organisation", CSV_FORMAT)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
+    assert ["'" + text, "formula", "bolag"] in [row[:3] for row in rows]

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 
-from assignments import opendata, services
+from assignments import opendata, services, spreadsheets
 from assignments.models import (
+    Assignment,
     Organisation,
     Report,
     ReportAction,
@@ -397,6 +398,88 @@ def test_csv_quotes_commas_quotes_and_line_breaks(client, workflow):
     [row] = csv_rows(download(client, "published-reports", "csv")[1])
     assert row["summary"] == 'Klart, "nästan".'
     assert row["narrative"] == "Rad ett\nrad två"
+
+
+# Texts a spreadsheet would run as a formula: each begins one report's texts.
+FORMULA_STARTS = [
+    '=HYPERLINK("http://evil.example","klicka")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "'=1+1",  # already begins with the escape: must come back with its own apostrophe
+    "'s-Hertogenbosch",
+]
+TEXT_COLUMNS = ("summary", "narrative", "global_goals_integration", "next_steps", "obstacles")
+
+
+def test_csv_texts_never_begin_like_a_formula_and_the_rule_gives_them_back(client, workflow):
+    reports = {marker: workflow.report(marker, until="published") for marker in FORMULA_STARTS}
+    rows = {
+        int(row["report_id"]): row
+        for row in csv_rows(download(client, "published-reports", "csv")[1])
+    }
+    records = {
+        record["report_id"]: record
+        for record in json.loads(download(client, "published-reports", "json")[1])
+    }
+    assert len(rows) == len(records) == len(FORMULA_STARTS)
+
+    for marker, report in reports.items():
+        version = report.published_version
+        row, record = rows[report.pk], records[report.pk]
+        for column in TEXT_COLUMNS:
+            original = getattr(version, column)
+            assert original.startswith(marker)
+            assert row[column] == "'" + original  # neutralised, by exactly one apostrophe
+            assert spreadsheets.original_text(row[column]) == original
+            assert record[column] == original  # JSON is not read by spreadsheets: unchanged
+        # Numbers stay numbers, and texts that begin harmlessly are untouched.
+        assert row["percent_complete"] == "50" and record["percent_complete"] == 50
+        assert row["version"] == str(version.number)
+        assert row["organisation"] == workflow.organisation.name
+        assert row["url"].startswith("http://testserver/")
+
+
+def test_every_csv_text_column_is_escaped_and_no_other(client, assignment, organisation):
+    """Names and codes are escaped like report texts; whole numbers and dates never."""
+    Assignment.objects.filter(pk=assignment.pk).update(code="+7", title="-1 på listan")
+    Organisation.objects.filter(pk=organisation.pk).update(
+        name="=Nämnden", valid_from=datetime.date(2018, 1, 1)
+    )
+    [row] = csv_rows(download(client, "assignments", "csv")[1])
+    assert (row["code"], row["title"]) == ("'+7", "'-1 på listan")
+    assert row["lead_organisations"] == "'=Nämnden"
+    assert row["budget_year"] == str(assignment.budget.year)
+    [row] = [
+        row
+        for row in csv_rows(download(client, "organisations", "csv")[1])
+        if row["slug"] == organisation.slug
+    ]
+    assert (row["name"], row["valid_from"]) == ("'=Nämnden", "2018-01-01")
+    reports = opendata.DATASETS["published-reports"]
+    assert [column.name for column in reports.columns if not column.is_text] == [
+        "report_id",
+        "budget_year",
+        "percent_complete",
+        "version",
+        "published_at",
+    ]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_escape_rule_is_said_on_the_data_page_and_in_the_data_package(client, language):
+    prefix = "/en" if language == "en" else ""
+    with override(language):
+        rule = str(opendata.CSV_TEXT_RULE)
+    with override("en"):
+        assert (rule == str(opendata.CSV_TEXT_RULE)) == (language == "en")  # translated
+    assert escape(rule) in client.get(f"{prefix}/data/").content.decode()
+    package = client.get(f"{prefix}/data/datapackage.json").json()
+    assert rule in package["description"]
+    for resource in package["resources"]:
+        assert rule in resource["description"]
 
 
 def test_reading_in_small_chunks_gives_the_same_files(client, every_state, monkeypatch):
