@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -43,7 +42,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import (
     Truncator,
     capfirst,
-    format_lazy,
     smart_split,
     unescape_string_literal,
 )
@@ -51,6 +49,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal
+from malmo_portal.params import to_int
 
 from . import notifications, roles, services
 from .models import (
@@ -70,14 +69,6 @@ from .models import (
     ResponsibilityRole,
     User,
 )
-
-admin.site.site_header = format_lazy(
-    "{organisation} \N{EN DASH} {portal}",
-    organisation=settings.PORTAL_ORGANISATION_NAME,
-    portal=_("sustainability portal"),
-)
-admin.site.site_title = admin.site.site_header
-admin.site.index_title = _("Administration")
 
 # What the changelists of reports and their parts show of a report without a query per row.
 REPORT_RELATED = ["assignment", "organisation", "period__budget"]
@@ -347,8 +338,9 @@ class ActiveFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "now":
             return queryset.active_on(timezone.localdate())
-        if value and re.fullmatch(r"\d{4}", value):
-            return queryset.active_during(int(value))
+        year = to_int(value, minimum=1, maximum=9998)
+        if year is not None:
+            return queryset.active_during(year)
         return queryset
 
 
@@ -640,12 +632,12 @@ class SdgGoalListFilter(admin.SimpleListFilter):
         return [(str(goal.number), str(goal)) for goal in GlobalGoal.objects.sdg()]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value or not value.isdigit():
+        number = to_int(self.value(), minimum=1, maximum=99)
+        if number is None:
             return queryset
         # A subquery, not a join: a report appears once however many goals it matches.
         assignments = Assignment.objects.filter(
-            global_goals__framework=Framework.SDG, global_goals__number=int(value)
+            global_goals__framework=Framework.SDG, global_goals__number=number
         )
         return queryset.filter(assignment__in=assignments.values("pk"))
 
@@ -1055,10 +1047,10 @@ class ReportAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         extra_context["all_reports_url"] = f"{request.path}?{ALL_REPORTS}=1"
         if self.has_publish_permission(request):
-            period = request.GET.get("period__id__exact", "")
+            period = to_int(request.GET.get("period__id__exact"), minimum=1)
             url = reverse("admin:assignments_report_publish_period")
             extra_context["publish_period_url"] = (
-                f"{url}?{urlencode({'period': period})}" if period.isdigit() else url
+                f"{url}?{urlencode({'period': period})}" if period else url
             )
         return super().changelist_view(request, extra_context)
 
@@ -1253,10 +1245,11 @@ class ReportAdmin(admin.ModelAdmin):
             .annotate(approved=Count("reports", filter=Q(reports__status=ReportStatus.APPROVED)))
             .order_by("-budget__year", "deadline")
         )
-        chosen = request.POST.get("period") or request.GET.get("period") or ""
-        period = next((p for p in periods if chosen.isdigit() and p.pk == int(chosen)), None)
+        chosen = to_int(request.POST.get("period") or request.GET.get("period"))
+        period = next((p for p in periods if p.pk == chosen), None)
         if request.method == "POST" and period is not None:
-            listed = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
+            listed = [to_int(pk) for pk in request.POST.getlist("report")]
+            listed = [pk for pk in listed if pk is not None]
             listed_reports = Report.objects.filter(period=period, pk__in=listed)
             self._decide_many(request, listed_reports, DECISIONS["publish"])
             query = urlencode(

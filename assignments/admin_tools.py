@@ -57,10 +57,6 @@ from .resources import (
 )
 from .spreadsheets import formula_safe
 
-# The admin's front page links to the reviewers' tools.
-admin.site.index_template = "admin/portal_index.html"
-
-
 # Import and export
 
 

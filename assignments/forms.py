@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Framework, GlobalTarget, LocalizedText
+from malmo_portal.params import BIGINT_MAX
 
 from . import uploads
 from .models import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, Report, ReportContent
@@ -153,6 +154,14 @@ class ReportForm(forms.ModelForm):
 
     def content(self) -> dict:
         return {field: self.cleaned_data[field] for field in ReportContent.CONTENT_FIELDS}
+
+
+class StartReportForm(forms.Form):
+    """Which report to start: the "Start report" buttons of "Mina uppdrag" send these."""
+
+    organisation = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
+    assignment = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
+    period = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
 
 
 class SubmitForm(forms.Form):

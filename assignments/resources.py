@@ -31,6 +31,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from malmo_portal.params import to_int
 
 from .models import (
     Assignment,
@@ -186,8 +187,9 @@ class BudgetWidget(widgets.ForeignKeyWidget):
         if not text:
             return None
         budget = None
-        if re.fullmatch(r"\d{4}", text):
-            budget = Budget.objects.filter(year=int(text)).first()
+        year = to_int(text, minimum=1, maximum=9999)
+        if year is not None:
+            budget = Budget.objects.filter(year=year).first()
         if budget is None:
             raise ValueError(_("There is no budget for the year “%(year)s”.") % {"year": text})
         return budget
@@ -213,13 +215,14 @@ class CouncilGoalWidget(widgets.ForeignKeyWidget):
         if not code:
             return None
         year = _budget_year(row)
-        match = re.fullmatch(r"(\d+)\.(\d+)", code)
+        match = re.fullmatch(r"([0-9]{1,9})\.([0-9]{1,9})", code)
+        budget_year = to_int(year, minimum=1, maximum=9999)
         goal = None
-        if match and year.isdigit():
+        if match and budget_year is not None:
             goal = (
                 CouncilGoal.objects.select_related("area")
                 .filter(
-                    area__budget__year=int(year),
+                    area__budget__year=budget_year,
                     area__number=int(match[1]),
                     number=int(match[2]),
                 )
@@ -248,10 +251,11 @@ class AssignmentWidget(widgets.ForeignKeyWidget):
             return None
         year = _budget_year(row)
         assignment = None
-        if year.isdigit():
+        budget_year = to_int(year, minimum=1, maximum=9999)
+        if budget_year is not None:
             assignment = (
                 Assignment.objects.select_related("budget")
-                .filter(budget__year=int(year), code=code)
+                .filter(budget__year=budget_year, code=code)
                 .first()
             )
         if assignment is None:
@@ -304,7 +308,9 @@ class SdgTargetsWidget(widgets.ManyToManyWidget):
             target.code.casefold(): target
             for target in GlobalTarget.objects.filter(
                 goal__framework=Framework.SDG,
-                goal__number__in=[int(n) for n in numbers if n.isdigit()],
+                goal__number__in=[
+                    n for n in (to_int(n, maximum=99) for n in numbers) if n is not None
+                ],
             )
         }
         unknown = [code for code in wanted if code.casefold() not in targets]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ReportForm, SubmitForm
+from .forms import ReportForm, StartReportForm, SubmitForm
 from .models import (
     Assignment,
     Attachment,
@@ -148,18 +148,22 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_start(request: HttpRequest) -> HttpResponse:
     """Start (or continue) the organisation's report on an assignment for a period."""
+    form = StartReportForm(request.POST)
+    if not form.is_valid():
+        # Only a hand-made request gets here: the buttons send valid numbers.
+        raise Http404
     organisation = get_object_or_404(
         Organisation.objects.filter(
             memberships__user=request.user, memberships__role=MembershipRole.REPORTER
         ),
-        pk=request.POST.get("organisation") or 0,
+        pk=form.cleaned_data["organisation"],
     )
     assignment = get_object_or_404(
-        Assignment.objects.for_organisation(organisation), pk=request.POST.get("assignment") or 0
+        Assignment.objects.for_organisation(organisation), pk=form.cleaned_data["assignment"]
     )
     period = get_object_or_404(
         ReportingPeriod.objects.filter(budget=assignment.budget_id),
-        pk=request.POST.get("period") or 0,
+        pk=form.cleaned_data["period"],
     )
     try:
         report = services.create_report(

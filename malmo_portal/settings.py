@@ -43,7 +43,7 @@ if not DEBUG:
 # Applications
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "malmo_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
