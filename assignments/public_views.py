@@ -699,16 +699,11 @@ def period_compilation(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (tillgänglighetsredogörelse) the law requires."""
-    sdg_targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG)
     return render(
         request,
         "public/accessibility.html",
         {
             "written_on": ACCESSIBILITY_STATEMENT_DATE,
-            # The targets shown in English on the Swedish pages: as many as still lack a
-            # Swedish text, however many staff fill in.
-            "untranslated_target_count": sdg_targets.filter(text_sv="").count(),
-            "sdg_target_count": sdg_targets.count(),
             "site_url": settings.PORTAL_BASE_URL,
             "contact_email": "hallbarhet@malmo.example",
         },
