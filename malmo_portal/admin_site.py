@@ -11,19 +11,131 @@ page says in the user's language that the filters could not be applied, with sta
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .params import has_nul
+from .params import has_nul, to_int
 
 
-class SafeChangeListMixin:
+def _readable_key(field, value) -> bool:
+    """Whether ``value`` can be looked up in the key column ``field``."""
+    if has_nul([value]):
+        return False
+    try:
+        python = field.to_python(value)
+    except ValidationError:
+        return False
+    return not (isinstance(python, int) and to_int(python) is None)
+
+
+class SafeAutocompleteMixin:
+    """
+    Django's autocomplete widget looks up the values it is given to show their labels; a
+    value the key column cannot hold (" ", "²", a number past 64 bits) made that lookup fail
+    while showing a form again after an error. Such a value is simply not shown as chosen.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        key = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
+        return super().optgroups(name, [item for item in value if _readable_key(key, item)], attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """
+    Django checks each chosen key's type but not its range: a key past 64 bits reached the
+    ``IN`` query and failed there. Here it is an invalid choice, as any unknown key is.
+    """
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for item in value:
+            try:
+                python = key.to_python(item)
+            except ValidationError:
+                continue  # Django names it as an invalid value itself
+            if isinstance(python, int) and to_int(python) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
+
+
+class SafeFormFieldsMixin:
+    """Autocomplete fields of a ModelAdmin or an inline use the safe widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+_safe_inlines: dict[type, type] = {}
+
+
+def _safe_inline(inline_class: type) -> type:
+    if issubclass(inline_class, SafeFormFieldsMixin):
+        return inline_class
+    if inline_class not in _safe_inlines:
+        _safe_inlines[inline_class] = type(
+            inline_class.__name__, (SafeFormFieldsMixin, inline_class), {}
+        )
+    return _safe_inlines[inline_class]
+
+
+DRILL_DOWN_RANGES = {"year": (2, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+class SafeChangeListMixin(SafeFormFieldsMixin):
     """Bad filter and search values are incorrect lookups, never server errors."""
+
+    def get_inlines(self, request, obj):
+        return [_safe_inline(inline) for inline in super().get_inlines(request, obj)]
+
+    def response_action(self, request, queryset):
+        # Django filters the list by the ticked keys as sent: one that is not a key (" ",
+        # "²") failed that query. Keys that cannot be read are left out, as unticked.
+        post = request.POST.copy()
+        post.setlist(
+            helpers.ACTION_CHECKBOX_NAME,
+            [
+                key
+                for key in post.getlist(helpers.ACTION_CHECKBOX_NAME)
+                if _readable_key(self.opts.pk, key)
+            ],
+        )
+        request.POST = post
+        return super().response_action(request, queryset)
 
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
@@ -33,6 +145,14 @@ class SafeChangeListMixin:
                 params = super().get_filters_params(params)
                 if has_nul(v for values in params.values() for v in values):
                     raise IncorrectLookupParameters("NUL in a filter value")
+                if self.date_hierarchy:
+                    # The drill-down reads a year, a month and a day, then looks from that
+                    # moment to the next year, month or day in the local time zone: years
+                    # at the ends of the calendar overflow on the way.
+                    for part, (low, high) in DRILL_DOWN_RANGES.items():
+                        for value in params.get(f"{self.date_hierarchy}__{part}", []):
+                            if to_int(value, minimum=low, maximum=high) is None:
+                                raise IncorrectLookupParameters(f"{part} out of range")
                 return params
 
             def get_filters(self, request):
@@ -40,6 +160,12 @@ class SafeChangeListMixin:
                     return super().get_filters(request)
                 except (ValueError, OverflowError) as error:
                     # Django's date drill-down adds a year to the chosen one: 9999 overflows.
+                    raise IncorrectLookupParameters(error) from error
+
+            def get_results(self, request):
+                try:
+                    return super().get_results(request)
+                except (ValueError, OverflowError) as error:
                     raise IncorrectLookupParameters(error) from error
 
             def get_queryset(self, request, exclude_parameters=None):

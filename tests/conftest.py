@@ -1,6 +1,9 @@
 import os
+from dataclasses import dataclass
 
+import hypothesis
 import pytest
+from hypothesis import HealthCheck
 
 from tests import factories
 
@@ -122,3 +125,114 @@ def ensure_reference_data() -> None:
 def reference_data(transactional_db):
     """For transactional tests: the reference data every migrated database has."""
     ensure_reference_data()
+
+
+@dataclass
+class World:
+    """Two organisations with a report in every state, and a person in every role."""
+
+    organisation: object
+    other_organisation: object
+    budget: object
+    assignment: object
+    period: object
+    reporter: object
+    reader: object
+    outsider: object
+    reviewer: object
+    superuser: object
+    draft: object
+    submitted: object
+    published: object
+    others_draft: object
+    attachment: object
+    published_attachment: object
+
+
+@pytest.fixture
+def world(db, django_capture_on_commit_callbacks) -> World:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assignments import services
+    from assignments.models import MembershipRole
+    from goals.models import GlobalGoal
+
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    organisation = factories.make_organisation()
+    other = factories.make_organisation()
+    budget = factories.make_budget(year=2018)
+    assignment = factories.make_assignment(budget=budget, organisations=[organisation, other])
+    assignment.global_goals.add(*GlobalGoal.objects.sdg().filter(number__in=[11, 13]))
+    period = factories.make_period(budget=budget)
+    reporter = factories.make_member(organisation, first_name="Rita", last_name="Rapport")
+    reader = factories.make_member(organisation, role=MembershipRole.READER)
+    outsider = factories.make_member(other)
+    reviewer = factories.make_reviewer()
+    superuser = factories.make_user(is_staff=True, is_superuser=True)
+
+    annual = factories.make_period(budget=budget, name="Årsanalys")
+
+    def report(org, by, summary, *, period=period, attach=False):
+        made = services.create_report(assignment=assignment, organisation=org, period=period, by=by)
+        made = services.save_report(report=made, by=by, content={"summary": summary})
+        attachment = None
+        if attach:
+            attachment = services.add_attachment(
+                report=made, by=by, upload=SimpleUploadedFile("plan.pdf", pdf)
+            )
+        return made, attachment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published, published_attachment = report(
+            organisation, reporter, "Publicerad text.", period=annual, attach=True
+        )
+        services.submit_report(report=published, by=reporter)
+        services.approve_report(report=published, by=reviewer)
+        services.publish_report(report=published, by=reviewer)
+        draft, attachment = report(organisation, reporter, "Utkastets text.", attach=True)
+        submitted, _ = report(other, outsider, "Inskickad text.")
+        services.submit_report(report=submitted, by=outsider)
+        others_draft, _ = report(other, outsider, "Annans utkast.", period=annual)
+    from assignments.models import Report
+
+    return World(
+        organisation=organisation,
+        other_organisation=other,
+        budget=budget,
+        assignment=assignment,
+        period=period,
+        reporter=reporter,
+        reader=reader,
+        outsider=outsider,
+        reviewer=reviewer,
+        superuser=superuser,
+        draft=Report.objects.get(pk=draft.pk),
+        submitted=Report.objects.get(pk=submitted.pk),
+        published=Report.objects.get(pk=published.pk),
+        others_draft=Report.objects.get(pk=others_draft.pk),
+        attachment=attachment,
+        published_attachment=published_attachment,
+    )
+
+
+# Property-based tests (hypothesis): 200 examples a test unless HYPOTHESIS_PROFILE says
+# otherwise ("quick": 25, for a fast local run). In CI the examples are derived from each
+# test's name, so every run sends the same ones, and a failure prints how to reproduce it.
+hypothesis.settings.register_profile(
+    "portal",
+    max_examples=200,
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    database=None if os.environ.get("CI") == "true" else hypothesis.settings.default.database,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+hypothesis.settings.register_profile(
+    "quick", parent=hypothesis.settings.get_profile("portal"), max_examples=25
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))
