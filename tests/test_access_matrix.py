@@ -267,9 +267,7 @@ def clients(world) -> dict[str, Client]:
 
 def assert_no_leak(response, role: str) -> None:
     if response.get("Content-Type", "").startswith(("text/", "application/")):
-        content = (
-            b"".join(response.streaming_content) if response.streaming else response.content
-        )
+        content = b"".join(response.streaming_content) if response.streaming else response.content
         body = content.decode(errors="replace")
         if role in ("anonymous", "outsider"):
             assert OWN_DRAFT not in body, "an unpublished report's text reached " + role
