@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import services, uploads
 from .forms import ReportForm, StartReportForm, SubmitForm
 from .models import (
     Assignment,
@@ -217,7 +217,15 @@ def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _files_to_attach_again(request: HttpRequest) -> list[str]:
-    return [f.name for f in request.FILES.getlist("new_attachments")]
+    """The good files of a form that could not be saved: a refused one is named by its error."""
+    names = []
+    for upload in request.FILES.getlist("new_attachments"):
+        try:
+            uploads.detect(upload)
+        except ValidationError:
+            continue
+        names.append(upload.name)
+    return names
 
 
 def _changed_meanwhile(report: Report) -> ReportEvent | None:

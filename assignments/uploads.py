@@ -13,6 +13,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import uploadhandler as handlers
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -58,9 +59,47 @@ def max_size() -> int:
     return settings.PORTAL_ATTACHMENT_MAX_BYTES
 
 
+# The longest file name kept: what file systems allow, and the column holds.
+NAME_MAX_LENGTH = 255
+
+
+class NameLengthMixin:
+    """
+    An upload handler that remembers how long the file's name was as sent: Django shortens
+    a longer name to 255 characters on the way, so a form could not tell otherwise.
+    """
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        self.sent_name_length = len(file_name or "")
+        return super().new_file(field_name, file_name, *args, **kwargs)
+
+    def file_complete(self, file_size):
+        upload = super().file_complete(file_size)
+        if upload is not None:
+            upload.sent_name_length = self.sent_name_length
+        return upload
+
+
+class MemoryFileUploadHandler(NameLengthMixin, handlers.MemoryFileUploadHandler):
+    pass
+
+
+class TemporaryFileUploadHandler(NameLengthMixin, handlers.TemporaryFileUploadHandler):
+    pass
+
+
 def detect(upload: UploadedFile) -> AllowedType:
     """Return the upload's type, or raise ``ValidationError`` saying what is wrong with it."""
     name = upload.name or ""
+    if getattr(upload, "sent_name_length", 0) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "The name of “%(name)s…” is longer than %(max)d characters. Give the file a "
+                "shorter name and attach it again."
+            )
+            % {"name": name[:40], "max": NAME_MAX_LENGTH},
+            code="file_name_too_long",
+        )
     if upload.size > max_size():
         raise ValidationError(
             _("“%(name)s” is %(size)s; an attachment may be at most %(max)s.")

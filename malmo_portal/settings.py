@@ -43,6 +43,7 @@ if not DEBUG:
 # Applications
 
 INSTALLED_APPS = [
+    "malmo_portal.apps.PortalConfig",
     "malmo_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -193,6 +194,12 @@ USE_TZ = True
 # them at that length in any script, so a text that is too long is answered with the form
 # and a message, not with a bare "Bad request" that loses what was typed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Django's own handlers, which also remember how long an uploaded file's name was as sent,
+# so that a name too long for the file systems gets a message instead of being cut short.
+FILE_UPLOAD_HANDLERS = [
+    "assignments.uploads.MemoryFileUploadHandler",
+    "assignments.uploads.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")

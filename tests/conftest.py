@@ -215,15 +215,17 @@ def world(db, django_capture_on_commit_callbacks) -> World:
     )
 
 
-# Property-based tests (hypothesis): 200 examples a test unless HYPOTHESIS_PROFILE says
-# otherwise ("quick": 25, for a fast local run). In CI the examples are derived from each
-# test's name, so every run sends the same ones, and a failure prints how to reproduce it.
+# Property-based tests (hypothesis). In CI ("ci" profile): 200 examples a test, derived from
+# each test's name, so every run sends the same ones, and a failure prints how to reproduce
+# it. On a developer's machine ("dev"): 50 random examples a test, to keep `make test` short;
+# HYPOTHESIS_PROFILE=ci runs the full set.
+CI = os.environ.get("CI") == "true"
 hypothesis.settings.register_profile(
-    "portal",
+    "ci",
     max_examples=200,
     deadline=None,
-    derandomize=os.environ.get("CI") == "true",
-    database=None if os.environ.get("CI") == "true" else hypothesis.settings.default.database,
+    derandomize=True,
+    database=None,
     print_blob=True,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -233,6 +235,10 @@ hypothesis.settings.register_profile(
     ],
 )
 hypothesis.settings.register_profile(
-    "quick", parent=hypothesis.settings.get_profile("portal"), max_examples=25
+    "dev",
+    parent=hypothesis.settings.get_profile("ci"),
+    max_examples=50,
+    derandomize=False,
+    database=hypothesis.settings.default.database,
 )
-hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if CI else "dev"))

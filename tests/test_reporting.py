@@ -633,3 +633,74 @@ def test_attachments_of_a_published_version_are_public(client, reporter, reviewe
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A form as a browser encodes it, with file names as given (the test client cuts them)."""
+    boundary = "----portal-test-boundary"
+    parts = []
+    for name, value in fields.items():
+        header = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{header}{value}\r\n".encode())
+    for filename, content in files:
+        parts.append(
+            (
+                f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="new_attachments"; filename="{filename}"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_file_name_too_long_gets_the_form_back_with_everything_typed(client, reporter, draft):
+    client.force_login(reporter)
+    typed = form_data(draft, narrative="Allt detta skrev jag själv.")
+    typed.pop("targets")
+    body, content_type = multipart(typed, [("å" * 5000 + ".pdf", PDF)])
+    response = client.generic(
+        "POST",
+        reverse("assignments:report_edit", args=[draft.pk]),
+        body,
+        content_type=content_type,
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["narrative"].value() == "Allt detta skrev jag själv."
+    assert "är längre än 255 tecken" in " ".join(form.errors["new_attachments"])
+    assert response.context["files_to_attach_again"] == []  # the refused file is not listed
+    assert draft.attachments.count() == 0
+
+
+def test_a_long_name_in_a_script_of_several_bytes_a_letter_is_attached(client, reporter, draft):
+    """255 letters of four bytes each: more than Django's 1 KiB for a part's headers."""
+    client.force_login(reporter)
+    name = "📄" * 251 + ".pdf"
+    typed = form_data(draft)
+    typed.pop("targets")
+    body, content_type = multipart(typed, [(name, PDF)])
+    response = client.generic(
+        "POST",
+        reverse("assignments:report_edit", args=[draft.pk]),
+        body,
+        content_type=content_type,
+    )
+    assert response.status_code == 302
+    assert draft.attachments.get().original_name == name
+
+
+def test_a_refused_file_is_not_among_those_to_attach_again(client, reporter, draft):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(
+            draft,
+            percent_complete="400",
+            new_attachments=[upload("plan.pdf", PDF), upload("virus.pdf", b"MZ\x90\x00")],
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["files_to_attach_again"] == ["plan.pdf"]
