@@ -100,15 +100,31 @@ class SafeFormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# The most rows an inline form accepts in one request. Django allows the number of rows a
+# request claims up to 1,000 more than the inline's maximum, and builds a form for each: a
+# crafted count made one request build a thousand forms. No organisation, assignment or
+# person of the portal has near this many rows in one inline.
+INLINE_ROWS_MAX = 100
+
+
+class SafeInlineMixin(SafeFormFieldsMixin):
+    def get_max_num(self, request, obj=None, **kwargs):
+        return min(super().get_max_num(request, obj, **kwargs) or INLINE_ROWS_MAX, INLINE_ROWS_MAX)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", INLINE_ROWS_MAX)
+        return super().get_formset(request, obj, **kwargs)
+
+
 _safe_inlines: dict[type, type] = {}
 
 
 def _safe_inline(inline_class: type) -> type:
-    if issubclass(inline_class, SafeFormFieldsMixin):
+    if issubclass(inline_class, SafeInlineMixin):
         return inline_class
     if inline_class not in _safe_inlines:
         _safe_inlines[inline_class] = type(
-            inline_class.__name__, (SafeFormFieldsMixin, inline_class), {}
+            inline_class.__name__, (SafeInlineMixin, inline_class), {}
         )
     return _safe_inlines[inline_class]
 

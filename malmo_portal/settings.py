@@ -158,7 +158,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The visitor's address, read behind PORTAL_PROXY_COUNT proxies (malmo_portal/client_ip.py).
+PORTAL_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "malmo_portal.client_ip.client_ip"
 AXES_VERBOSE = False
 # Keep a log of failed sign-ins for the admin's access failure list.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
