@@ -512,3 +512,64 @@ def test_the_account_forms_answer_any_input_and_keep_what_was_typed(world, name)
                 assert form[field].value() == sent, f"{field} came back changed"
 
     check()
+
+
+ACTION_ADMINS = ["user", "report", "reportingperiod", "budget"]
+
+
+@pytest.mark.parametrize("model_name", ACTION_ADMINS)
+def test_admin_actions_answer_any_selection(world, model_name):
+    model, model_admin = next(
+        (model, model_admin)
+        for model, model_admin in REGISTERED
+        if model._meta.model_name == model_name
+    )
+    client = signed_in(world.superuser)
+    url = reverse(f"admin:{model._meta.app_label}_{model_name}_changelist")
+    request = RequestFactory().get(url)
+    request.user = world.superuser
+    actions = tuple(model_admin.get_actions(request))
+    keys = tuple(model._default_manager.values_list("pk", flat=True)[:5])
+    names = {
+        "action": actions,
+        "_selected_action": keys,
+        "select_across": ("0", "1"),
+        "index": ("0",),
+        "note": ("Bra.",),
+        "apply": ("1",),
+        "post": ("yes",),
+        "confirm": ("yes",),
+    }
+
+    @given(data=fields(names))
+    def check(data):
+        assert_answered(client.post(url, data), f"POST {url} {data!r}")
+
+    check()
+
+
+def test_choosing_a_new_password_answers_any_input(world):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = world.reporter
+    link = reverse(
+        "password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    client = Client()
+    form_page = client.get(link, follow=True).redirect_chain[-1][0]
+    names = {
+        "new_password1": ("Ett-bra-lösenord-2018",),
+        "new_password2": ("Ett-bra-lösenord-2018",),
+    }
+
+    @given(data=fields(names))
+    def check(data):
+        assert_answered(client.post(form_page, data), f"POST {form_page} {data!r}")
+
+    check()
