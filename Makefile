@@ -20,6 +20,8 @@ $(BIN)/.installed: requirements/dev.txt
 
 install: $(BIN)/.installed  ## Create .venv and install the locked dependencies
 
+# Links in e-mail lead to the address the portal is served at (PORTAL_BASE_URL).
+run: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 run: install  ## Serve the portal with the Malmö 2018 data and demo accounts on SQLite
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_malmo_2018

@@ -30,7 +30,9 @@ urlpatterns += i18n_patterns(
         _("account/"),
         include(
             [
-                # Django's, throttled; the other account pages are Django's as they are.
+                # Signing in leads to one's work; password reset is throttled. The other
+                # account pages are Django's as they are.
+                path("login/", portal_views.LoginView.as_view(), name="login"),
                 path(
                     "password_reset/",
                     portal_views.PasswordResetView.as_view(),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from . import throttling
 
@@ -15,6 +16,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form without a valid CSRF token: say what to do, in the visitor's language, and
     leave the technical reason to the log."""
     return render(request, "403_csrf.html", status=403)
+
+
+class LoginView(auth_views.LoginView):
+    """
+    Signing in leads to one's work: a reviewer to the review queue, anyone else to "Mina
+    uppdrag" (LOGIN_REDIRECT_URL). An address the person was sent to sign in for, such as a
+    report linked from an e-mail (``?next=``), comes first.
+    """
+
+    def get_default_redirect_url(self) -> str:
+        if self.request.user.has_perm("assignments.review_report"):
+            return reverse("admin:assignments_report_changelist")
+        return super().get_default_redirect_url()
 
 
 class PasswordResetView(auth_views.PasswordResetView):

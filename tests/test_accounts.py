@@ -115,6 +115,31 @@ def test_signing_in_goes_on_to_the_page_asked_for(client, user):
     assert response.url == "/en/"
 
 
+@pytest.mark.parametrize("page", ["/", "/uppdrag/", "/en/agenda-2030/"])
+def test_signing_in_from_the_header_leads_a_reporter_to_their_assignments(client, page):
+    reporter = factories.make_member(factories.make_organisation(), username="rita")
+    link = re.search(r'href="([^"]*login/[^"]*)"', client.get(page).content.decode())[1]
+    assert "next=" not in link
+    response = client.post(link, {"username": "rita", "password": factories.PASSWORD})
+    assert response.url == reverse("assignments:my_assignments")
+    assert signed_in_user_pk(client) == str(reporter.pk)
+
+
+def test_signing_in_leads_a_reviewer_to_the_review_queue(client):
+    factories.make_reviewer(username="greta")
+    response = log_in(client, "greta", factories.PASSWORD)
+    assert response.url == reverse("admin:assignments_report_changelist")
+
+
+def test_a_deep_link_still_wins_over_the_landing_page(client):
+    factories.make_reviewer(username="greta")
+    response = client.post(
+        url("login"),
+        {"username": "greta", "password": factories.PASSWORD, "next": "/rapportering/"},
+    )
+    assert response.url == "/rapportering/"
+
+
 def test_the_sign_in_page_keeps_next_in_the_form(client):
     response = client.get(url("login"), {"next": "/en/"})
     assert '<input type="hidden" name="next" value="/en/">' in response.content.decode()

@@ -217,3 +217,27 @@ def test_a_failing_mail_server_is_logged_and_does_not_undo_the_transition(
     assert draft.status == ReportStatus.SUBMITTED
     assert [record.levelno for record in caplog.records] == [logging.ERROR]
     assert caplog.records[0].exc_info is not None
+
+
+def test_make_run_gives_the_links_in_e_mail_the_address_it_serves_at(tmp_path):
+    """`make run HOST=… PORT=…` sets PORTAL_BASE_URL, which every link in e-mail starts with."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    python = fake / "python"
+    python.write_text('#!/bin/sh\necho "$PORTAL_BASE_URL $*"\n')
+    python.chmod(0o755)
+    (fake / ".installed").touch()  # newer than the lock file: nothing to install
+    result = subprocess.run(
+        ["make", "-s", "run", f"BIN={fake}", "HOST=127.0.0.2", "PORT=8123"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "http://127.0.0.2:8123 manage.py runserver 127.0.0.2:8123" in result.stdout

@@ -40,17 +40,6 @@ SITE_URL_NAMES = {
     "logout": "logout",
 }
 
-# The account pages, from which signing in returns to the start page rather than to them.
-ACCOUNT_PAGES = frozenset(
-    {
-        "login",
-        "password_reset",
-        "password_reset_done",
-        "password_reset_confirm",
-        "password_reset_complete",
-    }
-)
-
 
 @functools.lru_cache(maxsize=32)
 def _reversed(language: str | None, script_prefix: str, resolver) -> dict[str, str]:
@@ -117,8 +106,3 @@ def path(name: str, argument: int | str) -> str:
         if DIGITS.fullmatch(value) or (takes_slugs and SLUG.fullmatch(value)):
             return f"{head}{value}{tail}"
     return reverse(name, args=[argument])
-
-
-@register.filter
-def is_account_page(url_name: str | None) -> bool:
-    return url_name in ACCOUNT_PAGES
