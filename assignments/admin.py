@@ -51,7 +51,7 @@ from django.utils.translation import gettext_lazy as _
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal
 from malmo_portal.params import to_int
 
-from . import notifications, roles, services
+from . import notifications, roles, selectors, services
 from .models import (
     Assignment,
     Attachment,
@@ -523,21 +523,31 @@ class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
 # The review queue: filters of the report list
 
 
-def queue_period() -> ReportingPeriod | None:
-    """
-    The period the review queue opens on: of the open periods, the one whose deadline comes
-    first. A period whose deadline has passed stays first until the office closes it.
-    """
-    return ReportingPeriod.objects.open().order_by("deadline", "pk").first()
+class OpenPeriodFilter(admin.SimpleListFilter):
+    """Reports of the periods that are open now (the review queue's), or of closed ones."""
+
+    title = _("reporting period open")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Open periods")), ("no", _("Closed or not yet opened periods"))]
+
+    def queryset(self, request, queryset):
+        open_periods = ReportingPeriod.objects.open().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(period__in=open_periods)
+        if self.value() == "no":
+            return queryset.exclude(period__in=open_periods)
+        return queryset
+
+
+# The review queue: what awaits review in every open period, oldest first.
+QUEUE_FILTERS = {"status__exact": ReportStatus.SUBMITTED, OpenPeriodFilter.parameter_name: "yes"}
 
 
 def queue_filters() -> dict[str, str]:
-    """The query of the review queue: the submitted reports of the queue's period."""
-    filters = {"status__exact": ReportStatus.SUBMITTED}
-    period = queue_period()
-    if period is not None:
-        filters["period__id__exact"] = str(period.pk)
-    return filters
+    """The query of the review queue."""
+    return dict(QUEUE_FILTERS)
 
 
 # The query parameter of the "every report" link: the bare list opens the review queue.
@@ -915,12 +925,15 @@ class ReportAdmin(admin.ModelAdmin):
         "assignment_label",
         "organisation",
         "period",
+        "deadline",
         "status",
         "progress_label",
         "submitted_at",
+        "days_late",
         "submitted_by",
     ]
     list_filter = [
+        OpenPeriodFilter,
         ("period", PeriodListFilter),
         "status",
         "progress",
@@ -1035,7 +1048,44 @@ class ReportAdmin(admin.ModelAdmin):
             return obj.get_progress_display()
         return f"{obj.get_progress_display()} ({obj.percent_complete} %)"
 
+    @admin.display(description=_("deadline"), ordering="period__deadline")
+    def deadline(self, obj: Report):
+        return obj.period.deadline
+
+    @admin.display(description=_("days late"))
+    def days_late(self, obj: Report) -> int | str:
+        """Days past the deadline: when submitted, or until today for one not submitted."""
+        day = timezone.localdate(obj.submitted_at) if obj.submitted_at else timezone.localdate()
+        late = (day - obj.period.deadline).days
+        return late if late > 0 else "–"
+
     # The queue
+
+    def get_changelist(self, request, **kwargs):
+        base = super().get_changelist(request, **kwargs)
+
+        class ReportChangeList(base):
+            """Clearing the filters shows every report: the bare list is the queue."""
+
+            def get_queryset(self, request, exclude_parameters=None):
+                queryset = super().get_queryset(request, exclude_parameters)
+                separator = "&" if self.clear_all_filters_qs not in ("", "?") else ""
+                self.clear_all_filters_qs += f"{separator}{ALL_REPORTS}=1"
+                self.everything_qs = f"?{ALL_REPORTS}=1"
+                return queryset
+
+            @property
+            def active_filters(self) -> list[tuple[str, str]]:
+                """The filters applied, as (title, chosen value), to show above the list."""
+                shown = []
+                for spec in self.filter_specs:
+                    if not spec.used_parameters:
+                        continue
+                    chosen = [c["display"] for c in spec.choices(self) if c["selected"]]
+                    shown.append((str(spec.title), str(chosen[0]) if chosen else ""))
+                return shown
+
+        return ReportChangeList
 
     def changelist_view(self, request, extra_context=None):
         if opens_the_queue(request):
@@ -1045,6 +1095,11 @@ class ReportAdmin(admin.ModelAdmin):
             request.GET = request.GET.copy()
             del request.GET[ALL_REPORTS]
         extra_context = extra_context or {}
+        in_queue = request.GET.dict() == QUEUE_FILTERS
+        periods = selectors.open_periods()
+        extra_context["in_queue"] = in_queue
+        extra_context["open_periods"] = periods
+        extra_context["title"] = gettext("Review queue") if in_queue else gettext("Reports")
         extra_context["all_reports_url"] = f"{request.path}?{ALL_REPORTS}=1"
         if self.has_publish_permission(request):
             period = to_int(request.GET.get("period__id__exact"), minimum=1)
@@ -1052,7 +1107,15 @@ class ReportAdmin(admin.ModelAdmin):
             extra_context["publish_period_url"] = (
                 f"{url}?{urlencode({'period': period})}" if period else url
             )
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and changelist.query and not changelist.result_count:
+            # A search narrowed by filters found nothing: say whether all reports hold it.
+            found, _duplicates = self.get_search_results(
+                request, self.get_queryset(request), changelist.query
+            )
+            response.context_data["found_elsewhere"] = found.count()
+        return response
 
     # The review page
 

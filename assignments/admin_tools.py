@@ -55,6 +55,7 @@ from .resources import (
     OrganisationResource,
     ResponsibilityResource,
 )
+from .selectors import current_period
 from .spreadsheets import formula_safe
 
 # Import and export
@@ -241,22 +242,6 @@ def reporting_status(period: ReportingPeriod, *, today: datetime.date) -> Report
     return result
 
 
-def default_period(
-    periods: list[ReportingPeriod], *, today: datetime.date
-) -> ReportingPeriod | None:
-    """
-    The open period whose deadline comes next; else the open one whose deadline passed
-    last; else, with no open period, the one whose deadline is nearest to today.
-    """
-    open_periods = [period for period in periods if period.is_open(today)]
-    upcoming = [period for period in open_periods if period.deadline >= today]
-    if upcoming:
-        return min(upcoming, key=lambda period: period.deadline)
-    if open_periods:
-        return max(open_periods, key=lambda period: period.deadline)
-    return min(periods, key=lambda period: abs(period.deadline - today), default=None)
-
-
 def csv_header() -> list[str]:
     return [
         _("organisation"),
@@ -383,7 +368,7 @@ class ReportingPeriodAdmin(assignments_admin.ReportingPeriodAdmin):
             if period is None:
                 raise Http404(_("There is no such reporting period."))
         else:
-            period = default_period(periods, today=today)
+            period = current_period(periods, today=today)
         status = reporting_status(period, today=today) if period else None
         return periods, status
 

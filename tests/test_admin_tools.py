@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assignments import services
-from assignments.admin_tools import default_period, next_year_title
+from assignments.admin_tools import next_year_title
 from assignments.models import (
     Assignment,
     OrganisationKind,
@@ -30,6 +30,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from assignments.selectors import current_period
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from tests import factories
 
@@ -261,10 +262,10 @@ def test_default_period_without_an_open_one_is_the_nearest_deadline():
     today = datetime.date(2018, 6, 1)
     past = period("T1", datetime.date(2018, 5, 11))
     later = period("T2", datetime.date(2018, 9, 14), closed=False, opens=datetime.date(2018, 8, 1))
-    assert default_period([past, later], today=today) == past
+    assert current_period([past, later], today=today) == past
     late = period("T1 öppen", datetime.date(2018, 5, 11), closed=False)
-    assert default_period([past, late, later], today=today) == late
-    assert default_period([], today=today) is None
+    assert current_period([past, late, later], today=today) == late
+    assert current_period([], today=today) is None
 
 
 def test_another_period_can_be_chosen_and_an_unknown_one_is_not_found(

@@ -102,65 +102,77 @@ def test_the_bare_report_list_opens_the_queue(client, reviewer, queue):
     assert response.status_code == 302
     target = urlsplit(response.url)
     assert target.path == changelist()
-    assert parse_qs(target.query) == {
-        "status__exact": ["submitted"],
-        "period__id__exact": [str(queue["older"].period_id)],
-    }
+    assert parse_qs(target.query) == {"status__exact": ["submitted"], "open": ["yes"]}
 
 
-def test_the_queue_shows_the_open_periods_submitted_reports_oldest_first(client, reviewer, queue):
+def test_the_queue_shows_every_open_periods_submitted_reports_oldest_first(client, reviewer, queue):
     client.force_login(reviewer)
     response = client.get(changelist(), follow=True)
 
     assert response.status_code == 200
-    assert rows(response) == [queue["older"], queue["newer"]]
-    # The filters are in the address and shown, so the reviewer can clear them.
+    assert rows(response) == [queue["older"], queue["newer"], queue["elsewhere"]]
+    assert response.context["title"] == "Review queue"
+    html = response.content.decode()
+    assert "<h1>Review queue</h1>" in html
+    assert str(queue["older"].period) in html and str(queue["elsewhere"].period) in html
+    # The filters are shown, and one link clears them all.
     assert response.context["cl"].has_active_filters
+    assert "Clear all filters" in html
 
 
-def test_the_every_report_link_shows_every_report(client, reviewer, queue):
+def test_the_queue_leaves_out_closed_and_not_yet_opened_periods(
+    client, reviewer, budget, organisation, reporter, queue
+):
+    closed = factories.make_period(
+        budget=budget, opens_on=datetime.date(2000, 1, 1), deadline=datetime.date(2001, 1, 1)
+    )
+    in_closed = submit(
+        assignment=queue["older"].assignment, organisation=organisation, period=closed, by=reporter
+    )
+    closed.closed = True
+    closed.save()
     client.force_login(reviewer)
-    queue_page = client.get(changelist(), follow=True).content.decode()
-    assert f'href="{changelist()}?all=1"' in queue_page
-    response = client.get(changelist(all=1))
+    response = client.get(changelist(), follow=True)
+    assert in_closed not in rows(response)
+    assert len(rows(response)) == 3
 
+
+def test_without_an_open_period_the_queue_says_so(client, reviewer, period):
+    period.closed = True
+    period.save()
+    client.force_login(reviewer)
+    response = client.get(changelist(), follow=True)
+    assert rows(response) == []
+    assert "No reporting period is open." in response.content.decode()
+
+
+def test_clearing_the_filters_shows_every_report(client, reviewer, queue):
+    client.force_login(reviewer)
+    queue_page = client.get(changelist(), follow=True)
+    clear = queue_page.context["cl"].clear_all_filters_qs
+    response = client.get(changelist() + clear)
     assert response.status_code == 200
     assert set(rows(response)) == set(queue.values())
 
 
-def test_the_queue_opens_on_the_open_period_whose_deadline_comes_first(
-    client, reviewer, budget, period
+def test_a_search_in_the_queue_finds_a_report_of_any_open_period(client, reviewer, queue):
+    client.force_login(reviewer)
+    elsewhere = queue["elsewhere"]
+    response = client.get(
+        changelist(status__exact="submitted", open="yes", q=elsewhere.assignment.code)
+    )
+    assert elsewhere in rows(response)
+
+
+def test_a_search_that_finds_nothing_in_the_filters_says_what_all_reports_hold(
+    client, reviewer, queue
 ):
-    factories.make_period(
-        budget=budget,
-        name="Stängd",
-        opens_on=datetime.date(2000, 1, 1),
-        deadline=datetime.date(2001, 1, 1),
-        closed=True,
-    )
-    factories.make_period(
-        budget=budget,
-        name="Inte öppnad",
-        opens_on=datetime.date(2098, 1, 1),
-        deadline=datetime.date(2098, 6, 1),
-    )
-    nearest = factories.make_period(
-        budget=budget,
-        name="Närmast",
-        opens_on=datetime.date(2000, 1, 1),
-        deadline=timezone.localdate() + datetime.timedelta(days=10),
-    )
     client.force_login(reviewer)
-    response = client.get(changelist())
-    assert parse_qs(urlsplit(response.url).query)["period__id__exact"] == [str(nearest.pk)]
-
-
-def test_without_an_open_period_the_queue_is_every_submitted_report(client, reviewer, period):
-    period.closed = True
-    period.save()
-    client.force_login(reviewer)
-    response = client.get(changelist())
-    assert parse_qs(urlsplit(response.url).query) == {"status__exact": ["submitted"]}
+    draft = queue["draft"]
+    response = client.get(changelist(status__exact="submitted", q=draft.assignment.code))
+    assert rows(response) == []
+    assert response.context["found_elsewhere"] == 1
+    assert "Search all reports" in response.content.decode()
 
 
 def test_a_request_with_a_query_is_never_redirected(client, reviewer, queue):
@@ -278,6 +290,7 @@ def test_filters_offer_their_choices(client, reviewer, varied, budget):
     with translation.override("en"):
         titles = [str(spec.title) for spec in response.context["cl"].filter_specs]
     assert titles == [
+        "reporting period open",
         "reporting period",
         "status",
         "progress",
