@@ -37,6 +37,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import (
@@ -45,7 +46,7 @@ from django.utils.text import (
     smart_split,
     unescape_string_literal,
 )
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal
@@ -924,13 +925,10 @@ class ReportAdmin(admin.ModelAdmin):
     list_display = [
         "assignment_label",
         "organisation",
-        "period",
-        "deadline",
+        "period_and_deadline",
         "status",
         "progress_label",
-        "submitted_at",
-        "days_late",
-        "submitted_by",
+        "submission",
     ]
     list_filter = [
         OpenPeriodFilter,
@@ -1046,18 +1044,35 @@ class ReportAdmin(admin.ModelAdmin):
     def progress_label(self, obj: Report) -> str:
         if obj.percent_complete is None:
             return obj.get_progress_display()
-        return f"{obj.get_progress_display()} ({obj.percent_complete} %)"
+        return f"{obj.get_progress_display()} ({obj.percent_complete}\N{NO-BREAK SPACE}%)"
 
-    @admin.display(description=_("deadline"), ordering="period__deadline")
-    def deadline(self, obj: Report):
-        return obj.period.deadline
+    @admin.display(description=_("period and deadline"), ordering="period__deadline")
+    def period_and_deadline(self, obj: Report) -> str:
+        return format_html(
+            '{}<span class="list-detail">{} {}</span>',
+            obj.period,
+            gettext("deadline"),
+            date_format(obj.period.deadline, "j F Y"),
+        )
 
-    @admin.display(description=_("days late"))
-    def days_late(self, obj: Report) -> int | str:
-        """Days past the deadline: when submitted, or until today for one not submitted."""
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submission(self, obj: Report) -> str:
+        """When and by whom, and how many days past the deadline (until today if not yet)."""
         day = timezone.localdate(obj.submitted_at) if obj.submitted_at else timezone.localdate()
         late = (day - obj.period.deadline).days
-        return late if late > 0 else "–"
+        lateness = (
+            ngettext("%(days)d day late", "%(days)d days late", late) % {"days": late}
+            if late > 0
+            else ""
+        )
+        if obj.submitted_at is None:
+            return format_html('–<span class="list-detail late">{}</span>', lateness)
+        return format_html(
+            '{}<span class="list-detail">{}</span><span class="list-detail late">{}</span>',
+            date_format(timezone.localtime(obj.submitted_at), "j F Y H:i"),
+            obj.submitted_by or "",
+            lateness,
+        )
 
     # The queue
 
@@ -1098,6 +1113,8 @@ class ReportAdmin(admin.ModelAdmin):
         in_queue = request.GET.dict() == QUEUE_FILTERS
         periods = selectors.open_periods()
         extra_context["in_queue"] = in_queue
+        # The queue is a work surface: the list gets the width the admin's menu would take.
+        extra_context["is_nav_sidebar_enabled"] = False
         extra_context["open_periods"] = periods
         extra_context["title"] = gettext("Review queue") if in_queue else gettext("Reports")
         extra_context["all_reports_url"] = f"{request.path}?{ALL_REPORTS}=1"

@@ -697,3 +697,15 @@ def test_a_reporter_gets_no_admin_page(client, reporter, queue):
         assert response.status_code == 302
         assert response.url.startswith(url("admin:login"))
     assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_the_review_page_of_a_published_report_links_to_its_public_page(client, world):
+    client.force_login(world.reviewer)
+    report = world.published
+    page = client.get(reverse("admin:assignments_report_change", args=[report.pk]))
+    public = reverse("public:report_detail", args=[report.pk])
+    assert f'href="{public}"' in page.content.decode()
+    unpublished = client.get(reverse("admin:assignments_report_change", args=[world.draft.pk]))
+    assert (
+        reverse("public:report_detail", args=[world.draft.pk]) not in unpublished.content.decode()
+    )

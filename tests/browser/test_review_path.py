@@ -131,3 +131,79 @@ def test_a_report_is_sent_back_fixed_resubmitted_approved_and_published(
     page.goto(public_url)
     page.get_by_text(FIXED_SUMMARY).first.wait_for()
     assert_accessible(page, "the published report")
+
+
+# Every word of a cell on one line: a word broken across lines is a column too narrow.
+BROKEN_WORDS = """
+() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('#result_list th, #result_list td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_review_queue_reads_as_a_queue_and_fits_the_screen(
+    page, live_server, demo_data, width, assert_accessible
+):
+    from assignments import services
+    from assignments.models import ReportingPeriod, User
+
+    # A report submitted in the second open period is in the queue too.
+    reporter = User.objects.get(username="mkb")
+    organisation = reporter.memberships.get().organisation
+    annual = ReportingPeriod.objects.get(name="Årsanalys")
+    assignment = organisation.responsibilities.first().assignment
+    report = services.create_report(
+        assignment=assignment, organisation=organisation, period=annual, by=reporter
+    )
+    services.save_report(report=report, by=reporter, content={"summary": "Årsanalysens text."})
+    services.submit_report(report=report, by=reporter)
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/konto/login/")
+    page.get_by_label("Användarnamn").fill("granskare")
+    page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    # Signing in leads the reviewer to the queue.
+    page.get_by_role("heading", name="Granskningskö").wait_for()
+    assert page.get_by_text("Tertial 2 2018, Årsanalys 2018").count() == 1
+    rows = page.locator("#result_list tbody tr")
+    assert rows.filter(has_text="Årsanalys 2018").count() == 1
+    assert page.get_by_role("img", name="Sök").count() == 1  # the search box in Swedish
+
+    queue = page.url
+    for language in ("sv", "en"):
+        if language == "en":
+            page.goto(queue.replace("/admin/", "/en/admin/"))
+            page.get_by_role("heading", name="Review queue").wait_for()
+        assert page.evaluate(BROKEN_WORDS) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate(
+            "document.querySelector('#result_list').scrollWidth"
+            " <= document.querySelector('.results').clientWidth"
+        )
+        assert_accessible(page, f"the review queue ({language}, {width} px)")
+    page.goto(queue)
+
+    # Searching in the queue finds the report of the other open period; clearing the
+    # filters shows every report.
+    page.get_by_role("textbox").first.fill(organisation.name)
+    page.get_by_role("button", name="Sök").click()
+    page.locator("#result_list").wait_for()
+    assert rows.filter(has_text="Årsanalys 2018").count() == 1
+    page.get_by_role("link", name="Rensa alla filter").first.click()
+    page.wait_for_url(lambda url: "all=1" in url)
+    assert page.get_by_role("heading", name="Rapporter").count() == 1
