@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -704,3 +705,24 @@ def test_a_refused_file_is_not_among_those_to_attach_again(client, reporter, dra
     )
     assert response.status_code == 200
     assert response.context["files_to_attach_again"] == ["plan.pdf"]
+
+
+def test_a_reviewer_on_my_assignments_is_led_to_the_review_queue(client, reviewer):
+    client.force_login(reviewer)
+    page = client.get(reverse("assignments:my_assignments")).content.decode()
+    assert "Be hållbarhetskansliet" not in page
+    assert reverse("admin:assignments_report_changelist") in page
+
+
+def test_the_deadline_line_says_deadline_once(client, reporter, assignment, budget):
+    factories.make_period(
+        budget=budget,
+        name="Sen period",
+        opens_on=datetime.date(2000, 1, 1),
+        deadline=datetime.date.today() - datetime.timedelta(days=3),
+    )
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:my_assignments")).content.decode()
+    line = re.search(r'<p class="deadline[^"]*">(.*?)</p>', page, re.S)[1]
+    assert " ".join(re.sub(r"<[^>]+>", "", line).split()).lower().count("sista dag") == 1
+    assert "passerad för 3 dagar sedan" in line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -170,3 +171,63 @@ def test_a_colleagues_submission_meanwhile_loses_nothing_typed(
         other.close()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+# Words (between spaces and hyphens) that a line break cuts in two.
+BROKEN_WORDS = """
+() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.visually-hidden')) continue;
+    for (const match of node.data.matchAll(/[^\\s\\-\\u2010]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}
+"""
+
+
+def test_the_reporters_pages_fit_a_phone_and_break_no_word_on_a_wide_screen(
+    page, live_server, demo_data, assert_accessible
+):
+    """390 and 320 px: nothing scrolls sideways; 1280 px: no label is cut inside a word."""
+    report = Report.objects.get(organisation__name="Kommunstyrelsen", status=ReportStatus.RETURNED)
+    published = Report.objects.filter(
+        organisation__name="Kommunstyrelsen", status=ReportStatus.PUBLISHED
+    ).first()
+    paths = [
+        reverse("assignments:my_assignments"),
+        reverse("assignments:report_detail", args=[report.pk]),
+        reverse("assignments:report_edit", args=[report.pk]),
+        reverse("assignments:report_submit", args=[report.pk]),
+        reverse("assignments:report_version", args=[published.pk, 1]),
+    ]
+    page.goto("/konto/login/")
+    page.get_by_label("Användarnamn").fill("ks")
+    page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Mina uppdrag").wait_for()
+    for width in (390, 320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            page.goto(path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} is {overflow}px too wide at {width}px"
+            if width == 1280:
+                assert page.evaluate(BROKEN_WORDS) == [], path
+            if width == 390:
+                assert_accessible(page, f"{path} at {width}px")
+    # The history's times are valid HTML: at most milliseconds, and a time zone.
+    page.goto(paths[1])
+    for value in page.locator("time[datetime]").evaluate_all("els => els.map(e => e.dateTime)"):
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d))?", value
+        ), value
