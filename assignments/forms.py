@@ -30,6 +30,18 @@ class TargetLabel:
         return f"{self.code} {self.text}"
 
 
+@dataclass(frozen=True)
+class GoalGroup:
+    """A goal's heading in the target picker, and whether the assignment links to it."""
+
+    number: int
+    title: str
+    linked: bool = False
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Checkboxes in one fieldset per group (per global goal), folded when none is ticked."""
 
@@ -47,15 +59,20 @@ class TargetsField(forms.TypedMultipleChoiceField):
         super().__init__(choices=self.grouped_choices, **kwargs)
 
     @staticmethod
-    def grouped_choices() -> list:
-        groups: dict[int, tuple[str, list]] = {}
+    def grouped_choices(linked: frozenset[int] = frozenset()) -> list:
+        """
+        The targets by goal; the goals the assignment links to (``linked``: goal numbers)
+        come first, marked, so the reporter sees at once what the council pointed to.
+        """
+        groups: dict[int, tuple[GoalGroup, list]] = {}
         targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).select_related("goal")
         for target in targets:
             goal = target.goal
             if goal.number not in groups:
-                groups[goal.number] = (f"{goal.label} {goal.number}: {goal.title}", [])
+                title = f"{goal.label} {goal.number}: {goal.title}"
+                groups[goal.number] = (GoalGroup(goal.number, title, goal.number in linked), [])
             groups[goal.number][1].append((target.pk, TargetLabel(target.code, target.text)))
-        return list(groups.values())
+        return sorted(groups.values(), key=lambda group: not group[0].linked)
 
     def clean(self, value):
         pks = super().clean(value)
@@ -124,7 +141,11 @@ class ReportForm(forms.ModelForm):
         self.fields["new_attachments"].help_text = gettext(
             "%(formats)s, at most %(max)s each. You can choose several files."
         ) % {"formats": uploads.allowed_formats_text(), "max": filesizeformat(uploads.max_size())}
-        self.fields["new_attachments"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
+        attachments = self.fields["new_attachments"].widget.attrs
+        attachments["accept"] = uploads.ACCEPT_ATTRIBUTE
+        # For report-form.js, which checks the chosen files before anything is sent.
+        attachments["data-max-bytes"] = uploads.max_size()
+        attachments["data-max-name"] = uploads.NAME_MAX_LENGTH
         limit = gettext("At most %(max)s characters.") % {
             "max": number_format(TEXT_MAX_LENGTH, force_grouping=True)
         }
@@ -135,6 +156,12 @@ class ReportForm(forms.ModelForm):
             field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
             field.widget.attrs["data-maxlength"] = TEXT_MAX_LENGTH
             field.help_text = f"{field.help_text} {limit}".strip()
+        assignment = self.instance.assignment if self.instance.assignment_id else None
+        if assignment is not None:
+            linked = frozenset(
+                assignment.global_goals.values_list("number", flat=True)
+            ) | frozenset(assignment.global_targets.values_list("goal__number", flat=True))
+            self.fields["targets"].choices = TargetsField.grouped_choices(linked)
         if not self.is_bound:
             self.initial["edit_version"] = self.instance.edit_version
             self.initial["targets"] = list(

@@ -299,7 +299,7 @@ class ReportingPeriod(models.Model):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", _("Sent back")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
 

@@ -152,7 +152,7 @@ def test_status_page_shows_every_state_in_words_and_marks_the_late_ones(
     assert status.past_deadline == 4
 
     page = response.content.decode()
-    for label in ["Not started", "Draft", "Submitted", "Returned", "Approved", "Published"]:
+    for label in ["Not started", "Draft", "Submitted", "Sent back", "Approved", "Published"]:
         assert label in page
     assert page.count('<span class="past-deadline">past deadline</span>') == 4
     assert "(Participant)" in page
@@ -197,7 +197,7 @@ def test_csv_has_the_page_data_with_a_byte_order_mark(reviewer_client, late_peri
         ("Nämnd 1 för not_started", "A2", "Participant", "Not started", "", "yes"),
         ("Nämnd 2 för draft", "A1", "Lead", "Draft", "", "yes"),
         ("Nämnd 3 för submitted", "A1", "Lead", "Submitted", submitted_at, "no"),
-        ("Nämnd 4 för returned", "A1", "Lead", "Returned", rows[4][6], "yes"),
+        ("Nämnd 4 för returned", "A1", "Lead", "Sent back", rows[4][6], "yes"),
         ("Nämnd 5 för approved", "A1", "Lead", "Approved", rows[5][6], "no"),
         ("Nämnd 6 för published", "A1", "Lead", "Published", rows[6][6], "no"),
     ]

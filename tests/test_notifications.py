@@ -175,7 +175,7 @@ def test_approval_and_publication_are_mailed_to_the_organisations_reporters(
 
 @pytest.mark.parametrize(
     ("transition", "status"),
-    [("submit", "Inskickad"), ("return", "Återskickad"), ("approve", "Godkänd")],
+    [("submit", "Inskickad"), ("return", "Skickad tillbaka"), ("approve", "Godkänd")],
 )
 def test_the_mail_is_in_swedish_and_links_to_the_report_page(
     draft, reporter, reviewer, transition, status, mailoutbox, django_capture_on_commit_callbacks

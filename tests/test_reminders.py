@@ -133,7 +133,7 @@ def test_a_returned_report_counts_as_not_submitted(
     )
     remind("--date", FIVE_DAYS_BEFORE)
     assert recipients(mailoutbox) == [reporter.email]
-    assert f"- {assignment.code} {assignment.title} (Återskickad)" in mailoutbox[0].body
+    assert f"- {assignment.code} {assignment.title} (Skickad tillbaka)" in mailoutbox[0].body
 
 
 @pytest.mark.parametrize(

@@ -726,3 +726,16 @@ def test_the_deadline_line_says_deadline_once(client, reporter, assignment, budg
     line = re.search(r'<p class="deadline[^"]*">(.*?)</p>', page, re.S)[1]
     assert " ".join(re.sub(r"<[^>]+>", "", line).split()).lower().count("sista dag") == 1
     assert "passerad för 3 dagar sedan" in line
+
+
+def test_the_target_picker_opens_the_goals_the_assignment_links_to_first(client, reporter, draft):
+    from goals.models import GlobalGoal
+
+    draft.assignment.global_goals.add(GlobalGoal.objects.sdg().get(number=13))
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_edit", args=[draft.pk])).content.decode()
+    groups = re.findall(r'<details class="target-group([^"]*)"([^>]*)>\s*<summary>([^<]*)', page)
+    assert groups[0][0] == " target-group--linked" and " open" in groups[0][1]
+    assert "13:" in groups[0][2]
+    assert "kopplat till uppdraget" in page
+    assert all(" open" not in attrs for _cls, attrs, _title in groups[1:])

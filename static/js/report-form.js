@@ -2,6 +2,9 @@
  * Improves the report form where JavaScript runs; the form works fully without it.
  * - A live character count for fields with a maxlength (announced politely, not per key).
  * - The number of ticked targets beside each goal's heading.
+ * - Attachments: the chosen files are checked against the stated limits (type, size, length
+ *   of the name) when they are chosen, and the form is not sent while one breaks them; the
+ *   server checks the same, and reads the type from the content.
  * - Long texts (data-maxlength, no maxlength so that a paste is never cut short): a warning
  *   when a text is too long, and the form is not sent until it is shortened, so the text
  *   stays in the browser. The server checks the same limit.
@@ -38,10 +41,11 @@
     var badge = document.createElement("span");
     badge.className = "target-group__count";
     summary.appendChild(badge);
-    var template = document.documentElement.lang === "en" ? " ({n} chosen)" : " ({n} valda)";
+    var english = document.documentElement.lang === "en";
     function update() {
       var n = group.querySelectorAll("input[type=checkbox]:checked").length;
-      badge.textContent = n ? template.replace("{n}", n) : "";
+      var words = english ? "chosen" : n === 1 ? "vald" : "valda";
+      badge.textContent = n ? " (" + n + " " + words + ")" : "";
     }
     group.addEventListener("change", update);
     update();
@@ -75,7 +79,65 @@
     });
   }
 
+  function checkFiles(input) {
+    var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var maxName = parseInt(input.getAttribute("data-max-name"), 10);
+    var accepted = (input.getAttribute("accept") || "").split(",").filter(function (a) {
+      return a.charAt(0) === ".";
+    });
+    var english = document.documentElement.lang === "en";
+    var output = document.createElement("div");
+    output.className = "upload-check";
+    output.id = input.id + "_check";
+    output.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", output);
+    var describedBy = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
+    function megabytes(bytes) {
+      return (bytes / 1048576).toFixed(1).replace(".", english ? "." : ",") + " MB";
+    }
+    function problems() {
+      var found = [];
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        var dot = file.name.lastIndexOf(".");
+        var extension = dot >= 0 ? file.name.slice(dot).toLowerCase() : "";
+        if (file.name.length > maxName) {
+          found.push(english
+            ? "The name of “" + file.name.slice(0, 40) + "…” is longer than " + maxName + " characters."
+            : "Namnet på ”" + file.name.slice(0, 40) + "…” är längre än " + maxName + " tecken.");
+        } else if (accepted.length && accepted.indexOf(extension) === -1) {
+          found.push(english
+            ? "“" + file.name + "” is not one of the file types listed."
+            : "”" + file.name + "” är inte av någon av de filtyper som anges.");
+        } else if (file.size > maxBytes) {
+          found.push(english
+            ? "“" + file.name + "” is " + megabytes(file.size) + "; at most " + megabytes(maxBytes) + "."
+            : "”" + file.name + "” är " + megabytes(file.size) + "; högst " + megabytes(maxBytes) + ".");
+        }
+      });
+      return found;
+    }
+    function update() {
+      var found = problems();
+      output.textContent = "";
+      found.forEach(function (text) {
+        var line = document.createElement("p");
+        line.textContent = text;
+        output.appendChild(line);
+      });
+      return found.length === 0;
+    }
+    input.addEventListener("change", update);
+    input.form.addEventListener("submit", function (event) {
+      if (!update()) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
   document.querySelectorAll(".report-form textarea[maxlength]").forEach(countCharacters);
+  document.querySelectorAll(".report-form input[type=file][data-max-bytes]").forEach(checkFiles);
   document.querySelectorAll(".report-form textarea[data-maxlength]").forEach(limitLongText);
   document.querySelectorAll(".report-form .target-group").forEach(countTicked);
 })();

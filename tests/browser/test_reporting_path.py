@@ -88,10 +88,12 @@ def test_a_reporter_writes_attaches_picks_targets_and_submits(
     pdf.write_bytes(PDF)
     page.get_by_label(text["attach"]).set_input_files(str(pdf))
 
-    # Pick two targets of goal 11 with the keyboard alone.
+    # Pick two targets of goal 11 with the keyboard alone (a goal the assignment links to
+    # is open already).
     goal = page.locator("summary", has_text=text["goal"])
     goal.focus()
-    page.keyboard.press("Enter")
+    if not goal.evaluate("summary => summary.parentElement.open"):
+        page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
@@ -231,3 +233,39 @@ def test_the_reporters_pages_fit_a_phone_and_break_no_word_on_a_wide_screen(
         assert re.fullmatch(
             r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d))?", value
         ), value
+
+
+def test_attachments_are_checked_in_the_browser_before_anything_is_sent(
+    page, live_server, demo_data
+):
+    report = Report.objects.get(organisation__name="Kommunstyrelsen", status=ReportStatus.RETURNED)
+    page.goto("/konto/login/")
+    page.get_by_label("Användarnamn").fill("ks")
+    page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Mina uppdrag").wait_for()
+    page.goto(reverse("assignments:report_edit", args=[report.pk]))
+    files = page.get_by_label("Bifoga dokument")
+    files.set_input_files(
+        [
+            {"name": "program.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"},
+            {"name": "stor.pdf", "mimeType": "application/pdf", "buffer": b"%PDF" * 2_700_000},
+        ]
+    )
+    page.get_by_text("”program.exe” är inte av någon av de filtyper som anges.").wait_for()
+    page.get_by_text(re.compile(r"”stor\.pdf” är 10,3 MB; högst 10,0 MB\.")).wait_for()
+    page.get_by_label("Sammanfattning").fill("Text som inte får försvinna.")
+    url = page.url
+    page.get_by_role("button", name="Spara utkast").click()
+    page.wait_for_timeout(300)
+    assert page.url == url and page.get_by_label("Sammanfattning").input_value() == (
+        "Text som inte får försvinna."
+    )
+    report.refresh_from_db()
+    assert report.summary != "Text som inte får försvinna."  # nothing was sent
+    # One ticked target is "1 vald", not "1 valda".
+    group = page.locator(".target-group").first
+    if not group.evaluate("details => details.open"):
+        group.locator("summary").click()
+    group.locator("input[type=checkbox]").first.check()
+    assert "(1 vald)" in group.locator("summary").inner_text()
