@@ -161,6 +161,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The visitor's address, read behind PORTAL_PROXY_COUNT proxies (malmo_portal/client_ip.py).
 PORTAL_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "malmo_portal.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "malmo_portal.throttling.signin_username"
 AXES_VERBOSE = False
 # Keep a log of failed sign-ins for the admin's access failure list.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -58,3 +58,22 @@ def _increment(key: str, timeout: int) -> int:
     except ValueError:  # expired between add and incr: this is the first of a new window
         cache.set(key, 1, timeout=timeout)
         return 1
+
+
+# The longest username django-axes's tables hold.
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def signin_username(request, credentials: dict | None = None) -> str | None:
+    """
+    The username django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE): as typed,
+    cut to the 255 characters its column holds. A longer one, which no account has, failed
+    on PostgreSQL while the failure was being recorded, so the sign-in page answered 500.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    if isinstance(username, str):
+        return username[:AXES_USERNAME_MAX_LENGTH]
+    return username

@@ -95,3 +95,12 @@ def test_a_repeated_bad_filter_gets_a_clear_page_with_status_400(world):
     response = client.get(changelist(Report), {"status__exact": "\x00", "e": "1"})
     assert response.status_code == 400
     assert "Listan kan inte visas med de här filtren" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/konto/login/", "/admin/login/"])
+def test_signing_in_with_a_username_longer_than_any_column_is_a_failed_sign_in(client, db, path):
+    """On PostgreSQL, recording the failure of a 256-character username failed (found by
+    tests/test_fuzz.py)."""
+    response = client.post(path, {"username": "0" * 256, "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"]["username"].value() == "0" * 256
