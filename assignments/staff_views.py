@@ -388,6 +388,8 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "form": form,
             "period_open": report.period.is_open(),
+            # The summary is what the services require to submit: say so before the click.
+            "ready": bool(report.summary.strip()),
             "targets": report.contributed_targets.select_related("goal"),
             "attachments": report.attachments.filter(detached=False),
         },

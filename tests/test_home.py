@@ -425,3 +425,13 @@ def test_home_shows_the_four_assignments_of_budget_2018(client):
     ]:
         assert code in html and title in html
     assert html.count('class="assignment"') == 4
+
+
+def test_the_home_page_says_what_its_report_count_counts(client, malmo_2018):
+    page = client.get("/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert re.search(
+        r"Budgetens \d+ uppdrag har getts till nämnder och bolag \d+ gånger sammanlagt, "
+        r"med en rapport för varje; \d+ av de \d+ rapporterna är publicerade\.",
+        text,
+    )

@@ -739,3 +739,23 @@ def test_the_target_picker_opens_the_goals_the_assignment_links_to_first(client,
     assert "13:" in groups[0][2]
     assert "kopplat till uppdraget" in page
     assert all(" open" not in attrs for _cls, attrs, _title in groups[1:])
+
+
+def test_the_confirmation_of_a_draft_without_summary_offers_writing_it_not_submitting(
+    client, reporter, draft
+):
+    services.save_report(report=draft, by=reporter, content={"summary": ""})
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_submit", args=[draft.pk])).content.decode()
+    assert "Skicka in rapporten" not in page
+    assert "Skriv sammanfattningen" in page
+    assert re.search(r"<title>Fel: ", page)
+
+
+def test_a_form_with_errors_says_so_in_its_page_title(client, reporter, draft):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("assignments:report_edit", args=[draft.pk]),
+        form_data(draft, percent_complete="400"),
+    )
+    assert re.search(r"<title>Fel: Skriv rapport", response.content.decode())
