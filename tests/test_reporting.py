@@ -759,3 +759,15 @@ def test_a_form_with_errors_says_so_in_its_page_title(client, reporter, draft):
         form_data(draft, percent_complete="400"),
     )
     assert re.search(r"<title>Fel: Skriv rapport", response.content.decode())
+
+
+def test_the_reports_history_writes_dates_in_one_style(client, reporter, draft):
+    services.submit_report(report=draft, by=reporter)
+    client.force_login(reporter)
+    page = client.get(reverse("assignments:report_detail", args=[draft.pk])).content.decode()
+    shown = re.findall(r"<time datetime=\"[^\"]+\">([^<]+)</time>", page)
+    assert shown
+    months = "januari februari mars april maj juni juli augusti september oktober november december"
+    for text in shown:
+        day, month, *_rest = text.split()
+        assert month in months.split(), text

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from assignments.management.commands.seed_demo import DEMO_PASSWORD
 from assignments.models import Report, ReportStatus
@@ -203,30 +204,38 @@ def test_the_reporters_pages_fit_a_phone_and_break_no_word_on_a_wide_screen(
     published = Report.objects.filter(
         organisation__name="Kommunstyrelsen", status=ReportStatus.PUBLISHED
     ).first()
-    paths = [
-        reverse("assignments:my_assignments"),
-        reverse("assignments:report_detail", args=[report.pk]),
-        reverse("assignments:report_edit", args=[report.pk]),
-        reverse("assignments:report_submit", args=[report.pk]),
-        reverse("assignments:report_version", args=[published.pk, 1]),
-    ]
-    page.goto("/konto/login/")
+
+    def paths_in(language: str) -> list[str]:
+        with translation.override(language):
+            return [
+                reverse("assignments:my_assignments"),
+                reverse("assignments:report_detail", args=[report.pk]),
+                reverse("assignments:report_edit", args=[report.pk]),
+                reverse("assignments:report_submit", args=[report.pk]),
+                reverse("assignments:report_version", args=[published.pk, 1]),
+            ]
+
+    paths = paths_in("sv")
+    # Signing in from the header of a public page leads to "Mina uppdrag".
+    page.goto("/uppdrag/")
+    page.get_by_role("link", name="Logga in").click()
     page.get_by_label("Användarnamn").fill("ks")
     page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.get_by_role("heading", name="Mina uppdrag").wait_for()
     for width in (390, 320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        for path in paths:
-            page.goto(path)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{path} is {overflow}px too wide at {width}px"
-            if width == 1280:
-                assert page.evaluate(BROKEN_WORDS) == [], path
-            if width == 390:
-                assert_accessible(page, f"{path} at {width}px")
+        for language in ("sv", "en"):
+            for path in paths_in(language):
+                page.goto(path)
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"{path} is {overflow}px too wide at {width}px"
+                if width == 1280:
+                    assert page.evaluate(BROKEN_WORDS) == [], path
+                if width in (390, 1280):
+                    assert_accessible(page, f"{path} at {width}px")
     # The history's times are valid HTML: at most milliseconds, and a time zone.
     page.goto(paths[1])
     for value in page.locator("time[datetime]").evaluate_all("els => els.map(e => e.dateTime)"):
