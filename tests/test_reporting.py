@@ -769,5 +769,5 @@ def test_the_reports_history_writes_dates_in_one_style(client, reporter, draft):
     assert shown
     months = "januari februari mars april maj juni juli augusti september oktober november december"
     for text in shown:
-        day, month, *_rest = text.split()
+        _day, month, *_rest = text.split()
         assert month in months.split(), text
