@@ -138,6 +138,19 @@ def assert_typed_text_comes_back(response, data: dict[str, list[str]], what: str
         assert form[name].value() == sent, f"{what}: {name} came back changed"
 
 
+def post_generated_admin_form(client: Client, url: str, page) -> None:
+    """Generated data for the admin form ``page`` shows, posted to ``url``."""
+
+    @given(data=fields(admin_form_names(page)))
+    def check(data):
+        response = client.post(url, data)
+        assert_answered(response, f"POST {url} {data!r}")
+        if response.status_code == 200 and "adminform" in (response.context or {}):
+            assert_typed_text_comes_back(response, data, f"POST {url}")
+
+    check()
+
+
 ADD_FORMS = [
     (model, model_admin, role)
     for model, model_admin in REGISTERED
@@ -163,16 +176,7 @@ def test_every_admin_add_form_answers_any_input_and_keeps_what_was_typed(world, 
     if not model_admin.has_add_permission(request):
         assert page.status_code == 403, f"{role} may not add, yet the add page answered"
         return
-    names = admin_form_names(page)
-
-    @given(data=fields(names))
-    def check(data):
-        response = client.post(url, data)
-        assert_answered(response, f"POST {url} {data!r}")
-        if response.status_code == 200 and "adminform" in (response.context or {}):
-            assert_typed_text_comes_back(response, data, f"POST {url}")
-
-    check()
+    post_generated_admin_form(client, url, page)
 
 
 # The change forms where rights are given: a person's account and an organisation's members.
@@ -203,16 +207,7 @@ def test_admin_change_forms_answer_any_input(world, role, target):
         obj.refresh_from_db()
         assert not obj.is_superuser
         return
-    names = admin_form_names(page)
-
-    @given(data=fields(names))
-    def check(data):
-        response = client.post(url, data)
-        assert_answered(response, f"POST {url} {data!r}")
-        if response.status_code == 200 and "adminform" in (response.context or {}):
-            assert_typed_text_comes_back(response, data, f"POST {url}")
-
-    check()
+    post_generated_admin_form(client, url, page)
 
 
 def admin_pages(world) -> dict[str, tuple[str, str, dict]]:

@@ -636,11 +636,14 @@ def test_attachments_of_a_published_version_are_public(client, reporter, reviewe
     assert response["Content-Disposition"].startswith("attachment;")
 
 
-def multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[bytes, str]:
-    """A form as a browser encodes it, with file names as given (the test client cuts them)."""
+def post_as_a_browser(client, report, fields: dict, files: list[tuple[str, bytes]]):
+    """The report form encoded as a browser sends it, with file names as given (the test
+    client cuts a file's name to 255 characters)."""
     boundary = "----portal-test-boundary"
     parts = []
     for name, value in fields.items():
+        if isinstance(value, list):
+            continue
         header = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
         parts.append(f"{header}{value}\r\n".encode())
     for filename, content in files:
@@ -654,20 +657,18 @@ def multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[b
             + b"\r\n"
         )
     parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+    return client.generic(
+        "POST",
+        reverse("assignments:report_edit", args=[report.pk]),
+        b"".join(parts),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def test_a_file_name_too_long_gets_the_form_back_with_everything_typed(client, reporter, draft):
     client.force_login(reporter)
     typed = form_data(draft, narrative="Allt detta skrev jag själv.")
-    typed.pop("targets")
-    body, content_type = multipart(typed, [("å" * 5000 + ".pdf", PDF)])
-    response = client.generic(
-        "POST",
-        reverse("assignments:report_edit", args=[draft.pk]),
-        body,
-        content_type=content_type,
-    )
+    response = post_as_a_browser(client, draft, typed, [("å" * 5000 + ".pdf", PDF)])
     assert response.status_code == 200
     form = response.context["form"]
     assert form["narrative"].value() == "Allt detta skrev jag själv."
@@ -680,15 +681,7 @@ def test_a_long_name_in_a_script_of_several_bytes_a_letter_is_attached(client, r
     """255 letters of four bytes each: more than Django's 1 KiB for a part's headers."""
     client.force_login(reporter)
     name = "📄" * 251 + ".pdf"
-    typed = form_data(draft)
-    typed.pop("targets")
-    body, content_type = multipart(typed, [(name, PDF)])
-    response = client.generic(
-        "POST",
-        reverse("assignments:report_edit", args=[draft.pk]),
-        body,
-        content_type=content_type,
-    )
+    response = post_as_a_browser(client, draft, form_data(draft), [(name, PDF)])
     assert response.status_code == 302
     assert draft.attachments.get().original_name == name
 

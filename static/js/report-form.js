@@ -12,15 +12,31 @@
 (function () {
   "use strict";
 
+  // A message after a field, announced politely and named by the field's description.
+  function messageAfter(field, tag, className, suffix) {
+    var output = document.createElement(tag);
+    output.className = className;
+    output.id = field.id + suffix;
+    output.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", output);
+    var describedBy = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
+    return output;
+  }
+
+  // The form is not sent while check() finds a problem; the field gets the focus.
+  function holdFormUntil(field, check) {
+    field.form.addEventListener("submit", function (event) {
+      if (!check()) {
+        event.preventDefault();
+        field.focus();
+      }
+    });
+  }
+
   function countCharacters(textarea) {
     var max = parseInt(textarea.getAttribute("maxlength"), 10);
-    var output = document.createElement("p");
-    output.className = "char-count";
-    output.id = textarea.id + "_count";
-    output.setAttribute("aria-live", "polite");
-    textarea.insertAdjacentElement("afterend", output);
-    var describedBy = textarea.getAttribute("aria-describedby");
-    textarea.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
+    var output = messageAfter(textarea, "p", "char-count", "_count");
     var template = document.documentElement.lang === "en"
       ? "{n} of {max} characters left"
       : "{n} av {max} tecken kvar";
@@ -53,14 +69,8 @@
 
   function limitLongText(textarea) {
     var max = parseInt(textarea.getAttribute("data-maxlength"), 10);
-    var output = document.createElement("p");
-    output.className = "char-count char-count--over";
-    output.id = textarea.id + "_limit";
-    output.setAttribute("aria-live", "polite");
+    var output = messageAfter(textarea, "p", "char-count char-count--over", "_limit");
     output.hidden = true;
-    textarea.insertAdjacentElement("afterend", output);
-    var describedBy = textarea.getAttribute("aria-describedby");
-    textarea.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
     var template = document.documentElement.lang === "en"
       ? "{n} characters too many: shorten the text to send the form."
       : "{n} tecken för mycket: korta texten för att kunna skicka formuläret.";
@@ -71,12 +81,7 @@
       return over <= 0;
     }
     textarea.addEventListener("change", update);
-    textarea.form.addEventListener("submit", function (event) {
-      if (!update()) {
-        event.preventDefault();
-        textarea.focus();
-      }
-    });
+    holdFormUntil(textarea, update);
   }
 
   function checkFiles(input) {
@@ -86,13 +91,7 @@
       return a.charAt(0) === ".";
     });
     var english = document.documentElement.lang === "en";
-    var output = document.createElement("div");
-    output.className = "upload-check";
-    output.id = input.id + "_check";
-    output.setAttribute("aria-live", "polite");
-    input.insertAdjacentElement("afterend", output);
-    var describedBy = input.getAttribute("aria-describedby");
-    input.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + output.id);
+    var output = messageAfter(input, "div", "upload-check", "_check");
     function megabytes(bytes) {
       return (bytes / 1048576).toFixed(1).replace(".", english ? "." : ",") + " MB";
     }
@@ -128,12 +127,7 @@
       return found.length === 0;
     }
     input.addEventListener("change", update);
-    input.form.addEventListener("submit", function (event) {
-      if (!update()) {
-        event.preventDefault();
-        input.focus();
-      }
-    });
+    holdFormUntil(input, update);
   }
 
   document.querySelectorAll(".report-form textarea[maxlength]").forEach(countCharacters);

@@ -86,3 +86,36 @@ def assert_accessible(axe):
         assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
     return check
+
+
+# The words (between spaces and hyphens) inside the elements a selector finds that a line
+# break cuts in two: a column or a label too narrow for its longest word.
+_BROKEN_WORDS = """
+(selector) => {
+  const broken = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.visually-hidden')) continue;
+      for (const match of node.data.matchAll(/[^\\s\\-\\u2010]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+@pytest.fixture
+def broken_words():
+    """broken_words(page, selector): the words a line break cuts in two."""
+
+    def find(page, selector: str) -> list[str]:
+        return page.evaluate(_BROKEN_WORDS, selector)
+
+    return find

@@ -176,28 +176,8 @@ def test_a_colleagues_submission_meanwhile_loses_nothing_typed(
     assert report.status == ReportStatus.SUBMITTED
 
 
-# Words (between spaces and hyphens) that a line break cuts in two.
-BROKEN_WORDS = """
-() => {
-  const broken = [];
-  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('.visually-hidden')) continue;
-    for (const match of node.data.matchAll(/[^\\s\\-\\u2010]+/g)) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-      if (lines.size > 1) broken.push(match[0]);
-    }
-  }
-  return broken;
-}
-"""
-
-
 def test_the_reporters_pages_fit_a_phone_and_break_no_word_on_a_wide_screen(
-    page, live_server, demo_data, assert_accessible
+    page, live_server, demo_data, assert_accessible, broken_words
 ):
     """390 and 320 px: nothing scrolls sideways; 1280 px: no label is cut inside a word."""
     report = Report.objects.get(organisation__name="Kommunstyrelsen", status=ReportStatus.RETURNED)
@@ -233,7 +213,7 @@ def test_the_reporters_pages_fit_a_phone_and_break_no_word_on_a_wide_screen(
                 )
                 assert overflow <= 0, f"{path} is {overflow}px too wide at {width}px"
                 if width == 1280:
-                    assert page.evaluate(BROKEN_WORDS) == [], path
+                    assert broken_words(page, "main") == [], path
                 if width in (390, 1280):
                     assert_accessible(page, f"{path} at {width}px")
     # The history's times are valid HTML: at most milliseconds, and a time zone.

@@ -133,30 +133,9 @@ def test_a_report_is_sent_back_fixed_resubmitted_approved_and_published(
     assert_accessible(page, "the published report")
 
 
-# Every word of a cell on one line: a word broken across lines is a column too narrow.
-BROKEN_WORDS = """
-() => {
-  const broken = [];
-  for (const cell of document.querySelectorAll('#result_list th, #result_list td')) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const match of node.data.matchAll(/\\S+/g)) {
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + match[0].length);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        if (lines.size > 1) broken.push(match[0]);
-      }
-    }
-  }
-  return broken;
-}
-"""
-
-
 @pytest.mark.parametrize("width", [1280, 1024])
 def test_the_review_queue_reads_as_a_queue_and_fits_the_screen(
-    page, live_server, demo_data, width, assert_accessible
+    page, live_server, demo_data, width, assert_accessible, broken_words
 ):
     from assignments import services
     from assignments.models import ReportingPeriod, User
@@ -189,7 +168,7 @@ def test_the_review_queue_reads_as_a_queue_and_fits_the_screen(
         if language == "en":
             page.goto(queue.replace("/admin/", "/en/admin/"))
             page.get_by_role("heading", name="Review queue").wait_for()
-        assert page.evaluate(BROKEN_WORDS) == []
+        assert broken_words(page, "#result_list th, #result_list td") == []
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.evaluate(
             "document.querySelector('#result_list').scrollWidth"
