@@ -227,5 +227,9 @@ class PortalAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, SafeChangeListMixin):
-            admin_class = type(admin_class.__name__, (SafeChangeListMixin, admin_class), {})
+            admin_class = type(
+                admin_class.__name__,
+                (SafeChangeListMixin, admin_class),
+                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
+            )
         return super().register(model_or_iterable, admin_class, **options)
