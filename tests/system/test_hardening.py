@@ -6,6 +6,7 @@ both databases with 200 examples an endpoint; here 40 an endpoint, through the w
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import urlencode
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 
 from tests.strategies import fields
 
-from .conftest import DEMO_PASSWORD, Server
+from .conftest import DEMO_PASSWORD, Server, run
 
 pytestmark = pytest.mark.system
 
@@ -27,16 +28,34 @@ def server(portal):
         yield server
 
 
+# A draft of miljo's organisation of its own, made through the services: the restart test
+# submits the shared ones.
+MAKE_DRAFT = """
+from assignments import services
+from assignments.models import (
+    Assignment, ReportingPeriod, Responsibility, ResponsibilityRole, User,
+)
+user = User.objects.get(username="miljo")
+organisation = user.memberships.get().organisation
+period = ReportingPeriod.objects.open().order_by("-opens_on").first()
+assignment = Assignment.objects.create(
+    budget=period.budget, code="HARDENING:1", title="Uppdrag för härdningstestet",
+    text="Nämnden ges i uppdrag att tåla vad som helst.",
+)
+Responsibility.objects.create(
+    assignment=assignment, organisation=organisation, role=ResponsibilityRole.LEAD
+)
+report = services.create_report(
+    assignment=assignment, organisation=organisation, period=period, by=user
+)
+print(report.pk)
+"""
+
+
 @pytest.fixture(scope="module")
 def draft_id(portal):
-    import psycopg
-
-    with psycopg.connect(portal["DATABASE_URL"]) as connection:
-        (pk,) = connection.execute(
-            "SELECT r.id FROM assignments_report r JOIN assignments_assignment a"
-            " ON a.id = r.assignment_id WHERE a.code = 'SYS:1'"
-        ).fetchone()
-    return pk
+    output = run([sys.executable, "manage.py", "shell", "-c", MAKE_DRAFT], portal)
+    return int(output.strip().splitlines()[-1])
 
 
 def signed_in(server, username: str):
