@@ -164,6 +164,24 @@ class MembershipInlineMixin:
         return super().get_formset(request, obj, **kwargs)
 
 
+class PeoplePermissionMixin:
+    """
+    Changing or deleting an account, or a membership, needs the right to manage the person
+    it belongs to (``roles.may_manage_user``), on top of the model's permission.
+    """
+
+    def person_of(self, obj) -> User:
+        return obj
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.may_manage_user(request.user, self.person_of(obj)))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.may_manage_user(request.user, self.person_of(obj)))
+
+
 class UserMembershipInline(MembershipInlineMixin, admin.TabularInline):
     model = Membership
     fields = ["organisation", "role"]
@@ -213,7 +231,7 @@ class ProfileForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(PeoplePermissionMixin, auth_admin.UserAdmin):
     """
     Accounts. Superusers manage everything; anyone else who may change users manages only
     the accounts that hold no right in the admin (reporters and readers), never their own,
@@ -246,14 +264,6 @@ class UserAdmin(auth_admin.UserAdmin):
                 Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
             )
         )
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or roles.may_manage_user(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or roles.may_manage_user(request.user, obj))
 
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:
@@ -308,7 +318,7 @@ class UserAdmin(auth_admin.UserAdmin):
             sent += notifications.invitation(user.pk)
         self.message_user(
             request,
-            ngettext_lazy(
+            ngettext(
                 "A link to choose a password was e-mailed to %(count)d person.",
                 "A link to choose a password was e-mailed to %(count)d people.",
                 sent,
@@ -370,7 +380,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PeoplePermissionMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", ("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "organisation"]
@@ -388,13 +398,8 @@ class MembershipAdmin(admin.ModelAdmin):
         kwargs["form"] = MembershipForm.for_actor(request.user)
         return super().get_form(request, obj, **kwargs)
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or roles.may_manage_user(request.user, obj.user))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or roles.may_manage_user(request.user, obj.user))
+    def person_of(self, obj: Membership) -> User:
+        return obj.user
 
 
 # Assignments and reporting periods
@@ -1082,11 +1087,14 @@ class ReportAdmin(admin.ModelAdmin):
         class ReportChangeList(base):
             """Clearing the filters shows every report: the bare list is the queue."""
 
+            # Where "Show all" beside the result count leads (templates/admin/search_form.html).
+            everything_qs = f"?{ALL_REPORTS}=1"
+
             def get_queryset(self, request, exclude_parameters=None):
                 queryset = super().get_queryset(request, exclude_parameters)
+                # Django works out the clearing link while filtering: add to it then.
                 separator = "&" if self.clear_all_filters_qs not in ("", "?") else ""
                 self.clear_all_filters_qs += f"{separator}{ALL_REPORTS}=1"
-                self.everything_qs = f"?{ALL_REPORTS}=1"
                 return queryset
 
             @property
@@ -1111,11 +1119,11 @@ class ReportAdmin(admin.ModelAdmin):
             del request.GET[ALL_REPORTS]
         extra_context = extra_context or {}
         in_queue = request.GET.dict() == QUEUE_FILTERS
-        periods = selectors.open_periods()
         extra_context["in_queue"] = in_queue
         # The queue is a work surface: the list gets the width the admin's menu would take.
         extra_context["is_nav_sidebar_enabled"] = False
-        extra_context["open_periods"] = periods
+        if in_queue:
+            extra_context["open_periods"] = selectors.open_periods()
         extra_context["title"] = gettext("Review queue") if in_queue else gettext("Reports")
         extra_context["all_reports_url"] = f"{request.path}?{ALL_REPORTS}=1"
         if self.has_publish_permission(request):

@@ -61,13 +61,6 @@ def reviewer_codenames() -> list[tuple[str, str]]:
 RIGHTS_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
-def holds_rights(user) -> bool:
-    """Whether ``user`` holds any right beyond a membership: the admin, a group, a permission."""
-    return bool(
-        user.is_superuser or user.is_staff or user.groups.exists() or user.user_permissions.exists()
-    )
-
-
 def manageable_users(actor, queryset=None):
     """
     The accounts whose details and memberships ``actor`` may change: every account for a
@@ -84,7 +77,5 @@ def manageable_users(actor, queryset=None):
 
 
 def may_manage_user(actor, user) -> bool:
-    """Whether ``actor`` may change ``user``'s account and memberships."""
-    if actor.is_superuser:
-        return True
-    return user.pk != actor.pk and not holds_rights(user)
+    """Whether ``actor`` may change ``user``'s account and memberships: the same rule."""
+    return actor.is_superuser or manageable_users(actor).filter(pk=user.pk).exists()

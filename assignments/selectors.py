@@ -1,8 +1,8 @@
 """
 Reads that more than one place needs, each written once.
 
-``current_period`` is the one rule for "the period we are working on now": the admin's
-"Who has reported", the publish-a-period page and the review queue's heading all use it.
+``current_period`` is the one rule for "the period we are working on now" (the admin's
+"Who has reported" opens on it); ``open_periods`` are the periods the review queue shows.
 """
 
 from __future__ import annotations

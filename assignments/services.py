@@ -61,7 +61,7 @@ def is_reporter(user: User, organisation: Organisation) -> bool:
         and user.memberships.filter(
             organisation=organisation, role=MembershipRole.REPORTER
         ).exists()
-        and not user.has_perm("assignments.review_report")
+        and not user.is_reviewer
     )
 
 

@@ -354,8 +354,8 @@ def _conflict(pk: int, form: ReportForm) -> dict:
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show exactly what will be sent, and send it when the reporter confirms."""
     report = _get_report(request, pk)
-    if not _can_edit(request, report):
-        writer = services.is_reporter(request.user, report.organisation)
+    writer = services.is_reporter(request.user, report.organisation)
+    if not (report.is_editable and writer):
         if request.method == "POST" and not writer:
             raise PermissionDenied
         if request.method == "POST":

@@ -26,6 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from .params import has_nul, to_int
 
 
+def _beyond_key_range(python) -> bool:
+    """Whether a key read as a number is one no 64-bit key column holds."""
+    return isinstance(python, int) and to_int(python) is None
+
+
 def _readable_key(field, value) -> bool:
     """Whether ``value`` can be looked up in the key column ``field``."""
     if has_nul([value]):
@@ -34,7 +39,7 @@ def _readable_key(field, value) -> bool:
         python = field.to_python(value)
     except ValidationError:
         return False
-    return not (isinstance(python, int) and to_int(python) is None)
+    return not _beyond_key_range(python)
 
 
 class SafeAutocompleteMixin:
@@ -72,7 +77,7 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 python = key.to_python(item)
             except ValidationError:
                 continue  # Django names it as an invalid value itself
-            if isinstance(python, int) and to_int(python) is None:
+            if _beyond_key_range(python):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -175,7 +180,8 @@ class SafeChangeListMixin(SafeFormFieldsMixin):
                 try:
                     return super().get_filters(request)
                 except (ValueError, OverflowError) as error:
-                    # Django's date drill-down adds a year to the chosen one: 9999 overflows.
+                    # A filter that cannot read its value (the drill-down's range is checked
+                    # above) is an incorrect lookup, not a server error.
                     raise IncorrectLookupParameters(error) from error
 
             def get_results(self, request):

@@ -26,7 +26,7 @@ class LoginView(auth_views.LoginView):
     """
 
     def get_default_redirect_url(self) -> str:
-        if self.request.user.has_perm("assignments.review_report"):
+        if self.request.user.is_reviewer:
             return reverse("admin:assignments_report_changelist")
         return super().get_default_redirect_url()
 
