@@ -72,7 +72,7 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
 
     try:
-        from assignments import opendata
+        from assignments.opendata import datasets as opendata
 
         print(f"chunk size: {opendata.CHUNK_SIZE} rows\n")
         data = BenchData()

@@ -87,8 +87,8 @@ def review_queue(reviewer: str) -> dict:
     from django.urls import reverse
     from django.utils import translation
 
-    from assignments.admin import queue_filters
     from assignments.models import User
+    from assignments.review.reports import queue_filters
 
     client = Client()
     client.force_login(User.objects.get(username=reviewer))

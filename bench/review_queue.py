@@ -206,7 +206,7 @@ def main() -> None:
         from django.urls import reverse
         from django.utils import translation
 
-        from assignments.admin import queue_filters
+        from assignments.review.reports import queue_filters
 
         data = Data()
         client = Client()

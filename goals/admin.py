@@ -26,7 +26,8 @@ class GoalAreaInline(admin.TabularInline):
     show_change_link = True
 
 
-@admin.register(Budget)
+# Registered by ``assignments.review.budgets``, which adds copying a budget to the next year
+# (``goals`` never imports ``assignments``).
 class BudgetAdmin(admin.ModelAdmin):
     list_display = ["year", "title", "adopted_on", "decision_reference", "goal_area_count"]
     search_fields = ["year__exact", "title", "decision_reference"]

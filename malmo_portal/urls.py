@@ -10,22 +10,21 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from assignments import opendata
-from assignments import views as assignment_views
-from assignments.sitemaps import SITEMAPS
+from assignments.public import home, robots
+from assignments.public.sitemaps import SITEMAPS
 from malmo_portal import health
 from malmo_portal import views as portal_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", opendata.robots_txt, name="robots_txt"),
+    path("robots.txt", robots.robots_txt, name="robots_txt"),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", assignment_views.home, name="home"),
+    path("", home.home, name="home"),
     path(
         _("account/"),
         include(
@@ -42,11 +41,10 @@ urlpatterns += i18n_patterns(
             ]
         ),
     ),
-    path("", include("assignments.urls")),
-    path("", include("assignments.public_urls")),
-    path("", include("goals.urls")),
-    path("", include("assignments.goal_urls")),
-    path(_("data/"), include("assignments.opendata_urls")),
+    path("", include("assignments.reporting.urls")),
+    path("", include("assignments.public.urls")),
+    path("", include("assignments.public.goal_urls")),
+    path(_("data/"), include("assignments.opendata.urls")),
     path(settings.PORTAL_ADMIN_PATH, admin.site.urls),
     prefix_default_language=False,
 )

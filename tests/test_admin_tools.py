@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assignments import services
-from assignments.admin_tools import next_year_title
 from assignments.models import (
     Assignment,
     OrganisationKind,
@@ -31,6 +30,7 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from assignments.selectors import current_period
+from assignments.services.budgets import next_year_title
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from tests import factories
 

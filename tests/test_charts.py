@@ -10,8 +10,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from assignments import charts
 from assignments.models import Progress
+from assignments.public import charts
 from goals.templatetags.goals_tags import contrast_ratio
 
 # Helpers

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
-from assignments import feeds, services
+from assignments import services
 from assignments.models import ReportAction
+from assignments.opendata import feeds
 from goals.models import GlobalGoal
 from tests import factories
 from tests.test_opendata import (

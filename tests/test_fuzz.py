@@ -25,9 +25,9 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assignments import forms as reporting_forms
-from assignments import public_views
 from assignments.models import ReportContent, ReportStatus
+from assignments.public import views as public_views
+from assignments.reporting import forms as reporting_forms
 from tests.strategies import fields, typed
 
 pytestmark = pytest.mark.django_db

@@ -559,7 +559,7 @@ def test_signed_in_visitors_get_fresh_goal_pages(client, world):
 
 
 def test_a_goal_page_shows_the_newest_few_per_target_and_counts_the_rest(client, world):
-    from assignments.goal_views import ASSIGNMENTS_SHOWN, SHOWN_PER_TARGET
+    from assignments.public.goals import ASSIGNMENTS_SHOWN, SHOWN_PER_TARGET
 
     organisation = world.organisation("Miljönämnden")
     for _ in range(ASSIGNMENTS_SHOWN + 2):

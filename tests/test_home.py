@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from assignments.models import Responsibility, ResponsibilityRole
-from assignments.views import HOME_ASSIGNMENTS
+from assignments.public.home import HOME_ASSIGNMENTS
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from goals.templatetags.goals_tags import contrast_ratio, text_colour
 from tests import factories

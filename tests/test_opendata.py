@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 
-from assignments import opendata, services, spreadsheets
+from assignments import services, spreadsheets
 from assignments.models import (
     Assignment,
     Organisation,
@@ -24,6 +24,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from assignments.opendata import datasets as opendata
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
 

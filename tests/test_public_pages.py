@@ -879,7 +879,7 @@ def test_public_pages_link_the_feed_once_it_exists(client, world):
 def test_the_council_goal_filter_shortens_long_goals_as_truncator_does(language):
     from django.utils.text import Truncator
 
-    from assignments.public_views import _council_goal_choices
+    from assignments.public.views import _council_goal_choices
 
     budget = factories.make_budget()
     texts = ["Kort mål.", "å" * 80, "ä" * 81, "Malmö ska vara en stad där alla " * 8]

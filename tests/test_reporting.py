@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -334,7 +335,7 @@ def test_a_file_named_pdf_with_other_content_is_refused(client, reporter, draft)
 
 
 def test_a_png_named_pdf_is_refused_as_mismatched(draft, reporter):
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.add_attachment(report=draft, by=reporter, upload=upload("bild.pdf", PNG))
     assert error.value.code == "file_name_mismatch"
 

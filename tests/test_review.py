@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assignments import services
-from assignments.admin import word_diff
 from assignments.models import (
     Assignment,
     Organisation,
@@ -27,6 +26,7 @@ from assignments.models import (
     Report,
     ReportStatus,
 )
+from assignments.review.reports import word_diff
 from goals.models import Framework, GlobalGoal, GlobalTarget
 from tests import factories
 

@@ -37,12 +37,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
-from malmo_portal.forms import Select
-
-from . import charts
-from .caching import public_page
-from .models import (
+from assignments.caching import public_page
+from assignments.models import (
     Assignment,
     Attachment,
     Organisation,
@@ -56,6 +52,10 @@ from .models import (
     Responsibility,
     ResponsibilityRole,
 )
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from malmo_portal.forms import Select
+
+from . import charts
 
 ASSIGNMENTS_PER_PAGE = 20
 

@@ -25,10 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from goals.models import GlobalTarget
-
-from . import caching, notifications, uploads
-from .models import (
+from assignments import caching, notifications, uploads
+from assignments.models import (
     Assignment,
     Attachment,
     MembershipRole,
@@ -42,6 +40,7 @@ from .models import (
     ReportVersion,
     User,
 )
+from goals.models import GlobalTarget
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 

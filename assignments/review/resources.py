@@ -1,6 +1,6 @@
 """
 Import and export of the city's organisations, assignments and responsibilities, in CSV and
-XLSX, with django-import-export (wired into the admin by ``assignments.admin_tools``).
+XLSX, with django-import-export (wired into the admin by ``assignments.review.imports``).
 
 Every row is identified by natural keys, never by database ids, so a file exported from one
 database imports into another: an organisation by its name, an assignment by its budget year
@@ -30,17 +30,16 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
-from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
-from malmo_portal.params import to_int
-
-from .models import (
+from assignments.models import (
     Assignment,
     Organisation,
     OrganisationKind,
     Responsibility,
     ResponsibilityRole,
 )
-from .spreadsheets import formula_safe
+from assignments.spreadsheets import formula_safe
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from malmo_portal.params import to_int
 
 # Separates several goals or targets in one cell: a comma would clash with CSV, and a
 # decimal comma with Swedish spreadsheets.

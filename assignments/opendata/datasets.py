@@ -21,20 +21,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
-from goals.models import Framework, GlobalGoal, GlobalTarget
-
-from .caching import public_page
-from .models import (
+from assignments.models import (
     Assignment,
     Organisation,
     OrganisationKind,
@@ -43,7 +36,8 @@ from .models import (
     Responsibility,
     ResponsibilityRole,
 )
-from .spreadsheets import formula_safe
+from assignments.spreadsheets import formula_safe
+from goals.models import Framework, GlobalGoal, GlobalTarget
 
 # Rows read per database round trip; the prefetches of a download run once per chunk.
 CHUNK_SIZE = 500
@@ -550,7 +544,7 @@ class _Echo:
         return value
 
 
-def _csv_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
+def csv_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(dataset.column_names)
     texts = [column.is_text for column in dataset.columns]
@@ -563,7 +557,7 @@ def _csv_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
         )
 
 
-def _json_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
+def json_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
     names = dataset.column_names
     separator = "[\n"
     for row in dataset.rows(request):
@@ -571,99 +565,3 @@ def _json_lines(dataset: Dataset, request: HttpRequest) -> Iterator[str]:
         yield separator + json.dumps(record, ensure_ascii=False)
         separator = ",\n"
     yield "[]\n" if separator == "[\n" else "\n]\n"
-
-
-# Views
-
-
-def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
-    """One dataset as CSV or JSON, streamed row by row."""
-    chosen = DATASETS[dataset]
-    lines = _csv_lines(chosen, request) if fmt == "csv" else _json_lines(chosen, request)
-    response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{chosen.name}.{fmt}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=DOWNLOAD_MAX_AGE)
-    return response
-
-
-PACKAGE_DESCRIPTION = _(
-    "The assignments of Malmö's city council budget to the city's committees and "
-    "companies, their links to the UN global goals, and the published reports on "
-    "how the work is going."
-)
-
-
-def datapackage(request: HttpRequest) -> JsonResponse:
-    """The downloads described as a Frictionless (tabular) Data Package."""
-    descriptor = {
-        "profile": "tabular-data-package",
-        "name": "malmo-stad-sustainability-assignments",
-        "title": str(_("Malmö stad: sustainability assignments and reports")),
-        "description": f"{PACKAGE_DESCRIPTION} {CSV_TEXT_RULE}",
-        "homepage": request.build_absolute_uri(reverse("opendata:index")),
-        "licenses": [CC0],
-        "keywords": ["Malmö", "Agenda 2030", "SDG", "budget"],
-        "resources": [dataset.resource(request) for dataset in DATASETS.values()],
-    }
-    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=DOWNLOAD_MAX_AGE)
-    return response
-
-
-@dataclass(frozen=True)
-class DatasetSummary:
-    dataset: Dataset
-    rows: int
-    links: dict[str, str]
-
-
-@public_page
-def index(request: HttpRequest) -> HttpResponse:
-    """What data there is, in which formats and under which licence."""
-    datasets = [
-        DatasetSummary(
-            dataset=dataset,
-            rows=dataset.count(),
-            links={
-                fmt: reverse("opendata:download", kwargs={"dataset": dataset.name, "fmt": fmt})
-                for fmt in FORMATS
-            },
-        )
-        for dataset in DATASETS.values()
-    ]
-    return render(
-        request,
-        "opendata/index.html",
-        {
-            "datasets": datasets,
-            "sdgs": GlobalGoal.objects.sdg().order_by("number"),
-            "list_separator": LIST_SEPARATOR,
-            "csv_text_rule": CSV_TEXT_RULE,
-        },
-    )
-
-
-def _private_prefixes() -> list[str]:
-    """
-    The staff side in every language: reporting pages and account pages. The admin is left
-    out on purpose: its path is set per installation to keep it from scanners, and robots.txt
-    would give it away.
-    """
-    prefixes: dict[str, list[str]] = {"reporting": [], "account": []}
-    for language, _name in settings.LANGUAGES:
-        with override(language):
-            prefixes["reporting"].append(reverse("assignments:my_assignments"))
-            login = reverse("login")  # e.g. /konto/login/: the prefix is its folder
-            prefixes["account"].append(login[: login.rstrip("/").rindex("/") + 1])
-    return [prefix for group in prefixes.values() for prefix in group]
-
-
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Allow: /"]
-    lines += [f"Disallow: {prefix}" for prefix in _private_prefixes()]
-    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
-    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=60 * 60)
-    return response

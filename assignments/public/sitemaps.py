@@ -13,9 +13,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
+from assignments.models import Assignment, Organisation, Report, ReportingPeriod
 from goals.models import Framework, GlobalGoal
-
-from .models import Assignment, Organisation, Report, ReportingPeriod
 
 
 class PublicSitemap(Sitemap):

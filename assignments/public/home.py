@@ -5,12 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from assignments.caching import public_page
+from assignments.models import Report, Responsibility, ResponsibilityRole
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
 
 from . import charts
-from .caching import public_page
-from .models import Report, Responsibility, ResponsibilityRole
-from .public_views import (
+from .views import (
     latest_reports,
     periods_with_published_reports,
     progress_counts,

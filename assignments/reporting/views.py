@@ -24,9 +24,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, uploads
-from .forms import ReportForm, StartReportForm, SubmitForm
-from .models import (
+from assignments import services, uploads
+from assignments.models import (
     Assignment,
     Attachment,
     Membership,
@@ -40,6 +39,8 @@ from .models import (
     ReportVersion,
     Responsibility,
 )
+
+from .forms import ReportForm, StartReportForm, SubmitForm
 
 
 def _readable_reports(request: HttpRequest):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from .models import ReportingPeriod
+from assignments.models import ReportingPeriod
 
 
 def current_period(

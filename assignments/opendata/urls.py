@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
-from . import feeds, opendata
+from . import datasets, feeds, views
 
 app_name = "opendata"
 
@@ -11,7 +11,7 @@ app_name = "opendata"
 class DatasetConverter:
     """The name of a dataset: an unknown one is a 404 before any view runs."""
 
-    regex = "|".join(sorted(opendata.DATASETS, key=len, reverse=True))
+    regex = "|".join(sorted(datasets.DATASETS, key=len, reverse=True))
 
     def to_python(self, value: str) -> str:
         return value
@@ -21,17 +21,17 @@ class DatasetConverter:
 
 
 class FormatConverter(DatasetConverter):
-    regex = "|".join(opendata.FORMATS)
+    regex = "|".join(datasets.FORMATS)
 
 
 register_converter(DatasetConverter, "opendata_dataset")
 register_converter(FormatConverter, "opendata_format")
 
 urlpatterns = [
-    path("", opendata.index, name="index"),
+    path("", views.index, name="index"),
     # File names stay the same in every language: they are the datasets' identifiers.
-    path("<opendata_dataset:dataset>.<opendata_format:fmt>", opendata.download, name="download"),
-    path("datapackage.json", opendata.datapackage, name="datapackage"),
+    path("<opendata_dataset:dataset>.<opendata_format:fmt>", views.download, name="download"),
+    path("datapackage.json", views.datapackage, name="datapackage"),
     path(_("feed/"), feeds.PublishedReportsFeed(), name="feed"),
     path(_("feed/sdg/<int:number>/"), feeds.GoalReportsFeed(), name="feed_sdg"),
 ]

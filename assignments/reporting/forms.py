@@ -12,11 +12,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assignments import uploads
+from assignments.models import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, Report, ReportContent
 from goals.models import Framework, GlobalTarget, LocalizedText
 from malmo_portal.params import BIGINT_MAX
-
-from . import uploads
-from .models import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, Report, ReportContent
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import goal_views
+from . import goals
 
 app_name = "goals_public"
 
@@ -12,8 +12,8 @@ urlpatterns = [
         _("agenda-2030/"),
         include(
             [
-                path("", goal_views.sdg_list, name="sdg_list"),
-                path(_("goals/<int:number>/"), goal_views.sdg_detail, name="sdg_detail"),
+                path("", goals.sdg_list, name="sdg_list"),
+                path(_("goals/<int:number>/"), goals.sdg_detail, name="sdg_detail"),
             ]
         ),
     ),
@@ -21,8 +21,8 @@ urlpatterns = [
         _("millennium-goals/"),
         include(
             [
-                path("", goal_views.mdg_list, name="mdg_list"),
-                path(_("goals/<int:number>/"), goal_views.mdg_detail, name="mdg_detail"),
+                path("", goals.mdg_list, name="mdg_list"),
+                path(_("goals/<int:number>/"), goals.mdg_detail, name="mdg_detail"),
             ]
         ),
     ),

@@ -18,9 +18,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from assignments.models import Assignment, Report, ReportVersion
 from goals.models import GlobalGoal
-
-from .models import Assignment, Report, ReportVersion
 
 LATEST = 50
 MAX_AGE = 5 * 60

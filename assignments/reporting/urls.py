@@ -8,20 +8,20 @@ routes (all the public ones) pays for on every request.
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import staff_views
+from . import views
 
 app_name = "assignments"
 
 attachment_patterns = [
-    path("", staff_views.attachment_download, name="attachment_download"),
-    path(_("remove/"), staff_views.attachment_remove, name="attachment_remove"),
+    path("", views.attachment_download, name="attachment_download"),
+    path(_("remove/"), views.attachment_remove, name="attachment_remove"),
 ]
 
 report_patterns = [
-    path("", staff_views.report_detail, name="report_detail"),
-    path(_("edit/"), staff_views.report_edit, name="report_edit"),
-    path(_("submit/"), staff_views.report_submit, name="report_submit"),
-    path(_("versions/<int:number>/"), staff_views.report_version, name="report_version"),
+    path("", views.report_detail, name="report_detail"),
+    path(_("edit/"), views.report_edit, name="report_edit"),
+    path(_("submit/"), views.report_submit, name="report_submit"),
+    path(_("versions/<int:number>/"), views.report_version, name="report_version"),
     path(_("attachments/<int:attachment_pk>/"), include(attachment_patterns)),
 ]
 
@@ -30,8 +30,8 @@ urlpatterns = [
         _("reporting/"),
         include(
             [
-                path("", staff_views.my_assignments, name="my_assignments"),
-                path(_("start/"), staff_views.report_start, name="report_start"),
+                path("", views.my_assignments, name="my_assignments"),
+                path(_("start/"), views.report_start, name="report_start"),
                 path(_("reports/<int:pk>/"), include(report_patterns)),
             ]
         ),

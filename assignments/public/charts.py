@@ -28,9 +28,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from assignments.models import Progress
 from goals.models import Framework
-
-from .models import Progress
 
 # Positions and widths along a bar are whole thousandths (‰) of the chart's width, drawn
 # as percentages, so a bar fills any width while its patterns keep their shape; heights

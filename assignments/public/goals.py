@@ -25,11 +25,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from assignments.caching import public_page
+from assignments.models import Assignment, PublishedContribution, Report, ReportingPeriod
 from goals.models import Framework, GlobalGoal, GlobalTarget
 
 from . import charts
-from .caching import public_page
-from .models import Assignment, PublishedContribution, Report, ReportingPeriod
 
 # A goal's page stays the same size however much contributes to it: the newest few per
 # target, the first assignments, and counts and links for the rest.
