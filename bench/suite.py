@@ -28,22 +28,17 @@ For each scale it
    on this machine: the least a page showing data costs, and what each further query
    costs, in bare views.
 
-Why these settings, on a machine of two cores shared by wrk, gunicorn and PostgreSQL:
+Why these settings, on a machine of two cores shared by wrk, gunicorn and PostgreSQL (the
+measurements behind them are in docs/performance.md, "The benchmark's own settings"):
 
-- ``WEB_CONCURRENCY=2``: gunicorn's synchronous workers are CPU-bound here (PostgreSQL is
-  local and answers most queries in well under a millisecond), so one worker per core keeps
-  both cores busy. The committed default of 2 × cores + 1 = 5 workers, competing with wrk
-  and PostgreSQL for two cores, gave about the same throughput (a little more on uncached
-  pages, whose workers also wait for PostgreSQL) but a bare-view p99 of over 100 ms instead
-  of about 1 ms (the scheduler's delays, not the portal's), and five per-process caches to
-  warm instead of two.
-- ``wrk -t1 -c4``: one client thread takes a fraction of one core; four connections keep
-  both workers busy with a request always waiting. Eight doubled every latency (queueing)
-  without adding throughput.
-- ``GUNICORN_MAX_REQUESTS=0``: the committed 2000 requests per worker would, at the bare
-  view's thousands of requests a second, restart each worker every few seconds; the suite
-  would then measure gunicorn's worker start-up and the refilling of empty per-process
-  caches, not the portal. (Production traffic is far below that rate.)
+- ``WEB_CONCURRENCY=2``: one synchronous worker per core, as they are CPU-bound here; the
+  committed 2 × cores + 1 workers gave about the same throughput and a bare-view p99 made
+  of the scheduler's delays.
+- ``wrk -t1 -c4``: four connections keep both workers busy with a request always waiting;
+  more only queue.
+- ``GUNICORN_MAX_REQUESTS=0``: the committed limit would restart each worker every few
+  seconds at the bare view's rate, and the suite would measure worker start-up and empty
+  per-process caches, not the portal.
 
 It prints every figure with PASS or FAIL beside its target, and exits with 1 when a target
 fails, 2 when something needed is missing.

@@ -3,7 +3,44 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from assignments.models import refresh_contributions
+
+def refresh_contributions(reports, contributions):
+    """
+    Write again the published contributions (``contributions``, the model
+    ``PublishedContribution``) of ``reports``: a row for each target the public version of a
+    report contributes to, none for a report that has no public version.
+
+    A frozen copy of ``assignments.models.refresh_contributions`` as it was when this
+    migration was written, against the historical models: a migration must not import the
+    project's code, which moves and changes while the migration history must not.
+    """
+    contributions.objects.filter(report__in=reports.values("pk")).delete()
+    rows = (
+        reports.filter(published_version__contributed_targets__isnull=False)
+        .order_by()
+        .values_list(
+            "pk",
+            "published_version__contributed_targets",
+            "period_id",
+            "assignment_id",
+            "organisation_id",
+            "published_version__progress",
+        )
+    )
+    contributions.objects.bulk_create(
+        (
+            contributions(
+                report_id=report,
+                target_id=target,
+                period_id=period,
+                assignment_id=assignment,
+                organisation_id=organisation,
+                progress=progress,
+            )
+            for report, target, period, assignment, organisation, progress in rows
+        ),
+        batch_size=1000,
+    )
 
 
 def fill_in(apps, schema_editor):
