@@ -304,6 +304,44 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class Transition(models.TextChoices):
+    """What can happen to a report; ``TRANSITIONS`` says from which states, and to which."""
+
+    EDIT = "edit", _("change")
+    SUBMIT = "submit", _("submit")
+    SEND_BACK = "send_back", _("send back")
+    APPROVE = "approve", _("approve")
+    PUBLISH = "publish", _("publish")
+    REOPEN = "reopen", _("reopen")
+
+
+# The report workflow, the one table of it: the services refuse a transition from any other
+# state, the admin offers its decisions where they are allowed, and the templates ask the
+# report (``Report.allows``) instead of comparing states. EDIT changes the content (and the
+# attachments) and keeps the state.
+#
+#     draft --submit--> submitted --approve--> approved --publish--> published
+#       ^                   |                     |                      |
+#       +--- returned <-----+ (send back)         +------ reopen --------+
+#            (sent back)  <------------------------------------------------+
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    Transition.EDIT: (frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED}), None),
+    Transition.SUBMIT: (
+        frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED}),
+        ReportStatus.SUBMITTED,
+    ),
+    Transition.SEND_BACK: (frozenset({ReportStatus.SUBMITTED}), ReportStatus.RETURNED),
+    Transition.APPROVE: (frozenset({ReportStatus.SUBMITTED}), ReportStatus.APPROVED),
+    Transition.PUBLISH: (frozenset({ReportStatus.APPROVED}), ReportStatus.PUBLISHED),
+    Transition.REOPEN: (
+        frozenset({ReportStatus.APPROVED, ReportStatus.PUBLISHED}),
+        ReportStatus.RETURNED,
+    ),
+}
+# The states in which the reporters still owe a submission.
+EDITABLE_STATUSES = TRANSITIONS[Transition.EDIT][0]
+
+
 class Progress(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     ON_TRACK = "on_track", _("On track")
@@ -615,9 +653,30 @@ class Report(ReportContent):
     def __str__(self) -> str:
         return f"{self.assignment.code} – {self.organisation} – {self.period}"
 
+    def can(self, transition: str) -> bool:
+        """Whether the workflow allows ``transition`` from the report's state."""
+        return self.status in TRANSITIONS[transition][0]
+
+    @property
+    def allows(self) -> frozenset[str]:
+        """The transitions the workflow allows now, for templates: ``"submit" in
+        report.allows``."""
+        return frozenset(
+            name for name, (sources, _to) in TRANSITIONS.items() if self.status in sources
+        )
+
     @property
     def is_editable(self) -> bool:
-        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        return self.can(Transition.EDIT)
+
+    @property
+    def is_sent_back(self) -> bool:
+        """Sent back to the reporters (or reopened for a correction), with the reviewer's note."""
+        return self.status == ReportStatus.RETURNED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED
 
 
 class ReportVersion(ReportContent):

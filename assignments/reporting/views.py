@@ -37,8 +37,9 @@ from assignments.models import (
     ReportEvent,
     ReportingPeriod,
     ReportVersion,
-    Responsibility,
 )
+from assignments.selectors import open_periods
+from assignments.selectors.status import status_lines
 
 from .forms import ReportForm, StartReportForm, SubmitForm
 
@@ -99,25 +100,11 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    organisations = [m.organisation for m in memberships]
-    periods = list(
-        ReportingPeriod.objects.open(today).select_related("budget").order_by("deadline")
-    )
-    responsibilities = (
-        Responsibility.objects.filter(
-            organisation__in=organisations,
-            assignment__budget__in={p.budget_id for p in periods},
-        )
-        .select_related("assignment")
-        .order_by("assignment__code")
-    )
-    reports = Report.objects.filter(organisation__in=organisations, period__in=periods).only(
-        "pk", "status", "review_note", "updated_at", "assignment_id", "organisation_id", "period_id"
-    )
-    report_by_key = {(r.assignment_id, r.organisation_id, r.period_id): r for r in reports}
-    responsibilities_by_org = defaultdict(list)
-    for responsibility in responsibilities:
-        responsibilities_by_org[responsibility.organisation_id].append(responsibility)
+    periods = open_periods(today)
+    lines = status_lines(periods, today=today, organisations=[m.organisation for m in memberships])
+    lines_by_organisation = defaultdict(list)
+    for line in lines:
+        lines_by_organisation[line.organisation.pk].append(line)
 
     groups = []
     for membership in memberships:
@@ -127,13 +114,10 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
         )
         for period in periods:
             rows = [
-                AssignmentRow(
-                    r.assignment,
-                    r.role,
-                    report_by_key.get((r.assignment_id, organisation.pk, period.pk)),
-                )
-                for r in responsibilities_by_org[organisation.pk]
-                if r.assignment.budget_id == period.budget_id
+                AssignmentRow(line.assignment, line.responsibility.role, line.report)
+                # In order of assignment code within the organisation.
+                for line in lines_by_organisation[organisation.pk]
+                if line.period == period
             ]
             if rows:
                 group.periods.append(PeriodGroup(period, (period.deadline - today).days, rows))

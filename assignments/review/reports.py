@@ -63,6 +63,7 @@ from assignments.models import (
     ReportingPeriod,
     ReportStatus,
     ReportVersion,
+    Transition,
 )
 from goals.models import CouncilGoal, Framework, GlobalGoal
 from malmo_portal.params import to_int
@@ -386,11 +387,11 @@ class PublishForm(DecisionForm):
 
 @dataclass(frozen=True)
 class Decision:
-    """A transition a reviewer makes in the admin, and the service function that makes it."""
+    """A transition a reviewer makes in the admin, and the service function that makes it.
+    The states it is offered in are the workflow's (``TRANSITIONS``)."""
 
-    name: str
+    transition: Transition
     permission: str
-    statuses: tuple[str, ...]
     form_class: type[DecisionForm]
     apply: Callable[..., Report]
     action: ReportAction
@@ -398,6 +399,10 @@ class Decision:
     done: str
     done_many: str
     refused_many: str
+
+    @property
+    def name(self) -> str:
+        return str(self.transition.value)
 
     @property
     def url_name(self) -> str:
@@ -412,9 +417,8 @@ DECISIONS = {
     decision.name: decision
     for decision in [
         Decision(
-            name="approve",
+            transition=Transition.APPROVE,
             permission="assignments.review_report",
-            statuses=(ReportStatus.SUBMITTED,),
             form_class=DecisionForm,
             apply=lambda *, report, by, note: services.approve_report(
                 report=report, by=by, note=note
@@ -432,9 +436,8 @@ DECISIONS = {
             ),
         ),
         Decision(
-            name="send_back",
+            transition=Transition.SEND_BACK,
             permission="assignments.review_report",
-            statuses=(ReportStatus.SUBMITTED,),
             form_class=SendBackForm,
             apply=lambda *, report, by, note: services.return_report(
                 report=report, by=by, note=note
@@ -452,9 +455,8 @@ DECISIONS = {
             ),
         ),
         Decision(
-            name="publish",
+            transition=Transition.PUBLISH,
             permission="assignments.publish_report",
-            statuses=(ReportStatus.APPROVED,),
             form_class=PublishForm,
             apply=lambda *, report, by, note: services.publish_report(report=report, by=by),
             action=ReportAction.PUBLISHED,
@@ -470,9 +472,8 @@ DECISIONS = {
             ),
         ),
         Decision(
-            name="reopen",
+            transition=Transition.REOPEN,
             permission="assignments.review_report",
-            statuses=(ReportStatus.APPROVED, ReportStatus.PUBLISHED),
             form_class=ReopenForm,
             apply=lambda *, report, by, note: services.reopen_report(
                 report=report, by=by, note=note
@@ -771,7 +772,7 @@ class ReportAdmin(admin.ModelAdmin):
                 ),
             )
             for decision in DECISIONS.values()
-            if report.status in decision.statuses and request.user.has_perm(decision.permission)
+            if report.can(decision.transition) and request.user.has_perm(decision.permission)
         ]
         return {
             "version": version,

@@ -1,16 +1,20 @@
 """
-Where every organisation's report on every assignment it answers for stands in a period.
+Where every organisation's report on every assignment it answers for stands: the one
+reporting-status matrix. The reporters' "My assignments", the reviewers' "Who has reported"
+and the deadline reminders all read it, so "who still owes a report" has one answer.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from assignments.models import (
+    EDITABLE_STATUSES,
     Assignment,
     Organisation,
     Report,
@@ -20,11 +24,9 @@ from assignments.models import (
     ResponsibilityRole,
 )
 
-# Who has reported
-
 NOT_STARTED = "not_started"
-# Reports that still have to be submitted: past the deadline, they are late.
-OUTSTANDING = {NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED}
+# Reports that still have to be submitted (none yet counts too): past the deadline, late.
+OUTSTANDING = frozenset({NOT_STARTED, *EDITABLE_STATUSES})
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -34,14 +36,15 @@ def status_choices() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class StatusLine:
-    """One organisation's part in one assignment, and how far its report has come."""
+    """One organisation's part in one assignment in one period, and how far its report has
+    come."""
 
     responsibility: Responsibility
+    period: ReportingPeriod
+    report: Report | None
     status: str
     status_label: str
-    submitted_at: datetime.datetime | None
     past_deadline: bool
-    report_id: int | None
 
     @property
     def organisation(self) -> Organisation:
@@ -52,12 +55,92 @@ class StatusLine:
         return self.responsibility.assignment
 
     @property
+    def owes_report(self) -> bool:
+        """No report submitted yet: none started, a draft, or sent back."""
+        return self.status in OUTSTANDING
+
+    @property
+    def submitted_at(self) -> datetime.datetime | None:
+        return self.report.submitted_at if self.report else None
+
+    @property
+    def report_id(self) -> int | None:
+        return self.report.pk if self.report else None
+
+    @property
     def is_lead(self) -> bool:
         return self.responsibility.role == ResponsibilityRole.LEAD
 
     @property
     def role_label(self) -> str:
         return self.responsibility.get_role_display()
+
+
+# What a status line loads of its report: enough for every page that shows the matrix.
+REPORT_FIELDS = (
+    "pk",
+    "assignment_id",
+    "organisation_id",
+    "period_id",
+    "status",
+    "submitted_at",
+    "review_note",
+    "updated_at",
+)
+
+
+def status_lines(
+    periods: Iterable[ReportingPeriod],
+    *,
+    today: datetime.date,
+    organisations: Iterable[Organisation] | None = None,
+    active_on_deadline: bool = False,
+) -> list[StatusLine]:
+    """
+    A line for every responsibility in the budget of each of ``periods`` (of
+    ``organisations`` only, if given; of organisations that exist on the period's deadline
+    only, if ``active_on_deadline``), with that organisation's report for the period.
+    Period by period, then by organisation name and assignment code. Two queries, however
+    many lines.
+    """
+    periods = list(periods)
+    if not periods:
+        return []
+    responsibilities = (
+        Responsibility.objects.filter(assignment__budget_id__in={p.budget_id for p in periods})
+        .select_related("assignment", "organisation")
+        .order_by("organisation__name", "assignment__code")
+    )
+    reports = Report.objects.filter(period__in=periods).only(*REPORT_FIELDS)
+    if organisations is not None:
+        organisations = list(organisations)
+        responsibilities = responsibilities.filter(organisation__in=organisations)
+        reports = reports.filter(organisation__in=organisations)
+    report_by_key = {(r.assignment_id, r.organisation_id, r.period_id): r for r in reports}
+    labels = dict(status_choices())
+    lines = []
+    for period in periods:
+        deadline_passed = today > period.deadline
+        for responsibility in responsibilities:
+            if responsibility.assignment.budget_id != period.budget_id:
+                continue
+            if active_on_deadline and not responsibility.organisation.is_active_on(period.deadline):
+                continue
+            report = report_by_key.get(
+                (responsibility.assignment_id, responsibility.organisation_id, period.pk)
+            )
+            status = report.status if report else NOT_STARTED
+            lines.append(
+                StatusLine(
+                    responsibility=responsibility,
+                    period=period,
+                    report=report,
+                    status=status,
+                    status_label=labels.get(status, status),
+                    past_deadline=deadline_passed and status in OUTSTANDING,
+                )
+            )
+    return lines
 
 
 @dataclass
@@ -73,35 +156,10 @@ class ReportingStatus:
 
 
 def reporting_status(period: ReportingPeriod, *, today: datetime.date) -> ReportingStatus:
-    """Where every report of ``period`` stands; two queries, whatever the number of rows."""
-    responsibilities = (
-        Responsibility.objects.filter(assignment__budget_id=period.budget_id)
-        .select_related("assignment", "organisation")
-        .order_by("organisation__name", "assignment__code")
-    )
-    reports = {
-        (report.assignment_id, report.organisation_id): report
-        for report in Report.objects.filter(period=period).only(
-            "pk", "assignment_id", "organisation_id", "status", "submitted_at"
-        )
-    }
-    labels = dict(status_choices())
+    """Where every report of ``period`` stands, as a table of organisations × assignments
+    with counts per state; two queries, whatever the number of rows."""
+    lines = status_lines([period], today=today)
     deadline_passed = today > period.deadline
-    lines = []
-    for responsibility in responsibilities:
-        report = reports.get((responsibility.assignment_id, responsibility.organisation_id))
-        status = report.status if report else NOT_STARTED
-        lines.append(
-            StatusLine(
-                responsibility=responsibility,
-                status=status,
-                status_label=labels[status],
-                submitted_at=report.submitted_at if report else None,
-                past_deadline=deadline_passed and status in OUTSTANDING,
-                report_id=report.pk if report else None,
-            )
-        )
-
     result = ReportingStatus(period=period, deadline_passed=deadline_passed, lines=lines)
     assignments = {line.assignment.pk: line.assignment for line in lines}
     result.assignments = sorted(assignments.values(), key=lambda a: a.code)

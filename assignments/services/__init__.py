@@ -8,7 +8,6 @@ package: ``services.submit_report(report=…, by=…)``.
 """
 
 from .reports import (
-    EDITABLE_STATUSES,
     ConcurrentEditError,
     add_attachment,
     approve_report,
@@ -24,7 +23,6 @@ from .reports import (
 )
 
 __all__ = [
-    "EDITABLE_STATUSES",
     "ConcurrentEditError",
     "add_attachment",
     "approve_report",

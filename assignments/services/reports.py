@@ -27,6 +27,7 @@ from django.utils.translation import pgettext
 
 from assignments import caching, notifications, uploads
 from assignments.models import (
+    TRANSITIONS,
     Assignment,
     Attachment,
     MembershipRole,
@@ -36,13 +37,11 @@ from assignments.models import (
     ReportContent,
     ReportEvent,
     ReportingPeriod,
-    ReportStatus,
     ReportVersion,
+    Transition,
     User,
 )
 from goals.models import GlobalTarget
-
-EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 class ConcurrentEditError(ValidationError):
@@ -99,13 +98,22 @@ def _require_perm(user: User, perm: str) -> None:
         raise PermissionDenied(_("You are not allowed to review reports."))
 
 
-def _require_status(report: Report, allowed: Iterable[str], action: str) -> None:
-    if report.status not in allowed:
+def _require(report: Report, transition: str, action: str) -> None:
+    """Refuse ``transition`` unless the workflow (``TRANSITIONS``) allows it from here."""
+    if not report.can(transition):
         raise ValidationError(
             _("The report “%(report)s” cannot be %(action)s because its status is “%(status)s”.")
             % {"report": report, "status": report.get_status_display(), "action": action},
             code="invalid_transition",
         )
+
+
+def _move(report: Report, transition: str) -> str:
+    """Put ``report`` in the state ``transition`` leads to; the state it leaves is returned."""
+    from_status, to_status = report.status, TRANSITIONS[transition][1]
+    assert to_status is not None, f"{transition} keeps the state"
+    report.status = to_status
+    return from_status
 
 
 def _lock(report: Report) -> Report:
@@ -177,7 +185,7 @@ def save_report(
     """
     _require_reporter(by, report.organisation)
     report = _lock(report)
-    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "changed"))
+    _require(report, Transition.EDIT, pgettext("cannot be …", "changed"))
     if edit_version is not None and edit_version != report.edit_version:
         raise ConcurrentEditError(
             _("Someone else saved this report while you were editing it."),
@@ -204,7 +212,7 @@ def submit_report(*, report: Report, by: User) -> ReportVersion:
     """Freeze the report's content as a new version and send it to the reviewers."""
     _require_reporter(by, report.organisation)
     report = _lock(report)
-    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "submitted"))
+    _require(report, Transition.SUBMIT, pgettext("cannot be …", "submitted"))
     if not report.period.is_open():
         raise ValidationError(
             _("The reporting period “%(period)s” is closed and accepts no submissions.")
@@ -224,9 +232,8 @@ def submit_report(*, report: Report, by: User) -> ReportVersion:
     )
     version.contributed_targets.set(report.contributed_targets.all())
     version.attachments.set(report.attachments.filter(detached=False))
-    from_status = report.status
     now = timezone.now()
-    report.status = ReportStatus.SUBMITTED
+    from_status = _move(report, Transition.SUBMIT)
     report.current_version = version
     report.submitted_at = now
     report.submitted_by = by
@@ -247,15 +254,15 @@ def return_report(*, report: Report, by: User, note: str) -> Report:
             _("Write a note telling the reporters what to change."), code="note_required"
         )
     report = _lock(report)
-    _require_status(report, [ReportStatus.SUBMITTED], pgettext("cannot be …", "sent back"))
-    report.status = ReportStatus.RETURNED
+    _require(report, Transition.SEND_BACK, pgettext("cannot be …", "sent back"))
+    from_status = _move(report, Transition.SEND_BACK)
     report.review_note = note.strip()
     report.updated_at = timezone.now()
     report.save()
     _log(
         report,
         action=ReportAction.RETURNED,
-        from_status=ReportStatus.SUBMITTED,
+        from_status=from_status,
         by=by,
         note=report.review_note,
         version=report.current_version,
@@ -269,7 +276,7 @@ def approve_report(*, report: Report, by: User, note: str = "") -> Report:
     """Approve the submitted version of a report."""
     _require_perm(by, "assignments.review_report")
     report = _lock(report)
-    _require_status(report, [ReportStatus.SUBMITTED], pgettext("cannot be …", "approved"))
+    _require(report, Transition.APPROVE, pgettext("cannot be …", "approved"))
     if by.pk in version_authors(report):
         raise ValidationError(
             _(
@@ -279,13 +286,13 @@ def approve_report(*, report: Report, by: User, note: str = "") -> Report:
             % {"report": report},
             code="own_version",
         )
-    report.status = ReportStatus.APPROVED
+    from_status = _move(report, Transition.APPROVE)
     report.updated_at = timezone.now()
     report.save()
     _log(
         report,
         action=ReportAction.APPROVED,
-        from_status=ReportStatus.SUBMITTED,
+        from_status=from_status,
         by=by,
         note=note.strip(),
         version=report.current_version,
@@ -299,8 +306,8 @@ def publish_report(*, report: Report, by: User) -> Report:
     """Make the approved version of a report public."""
     _require_perm(by, "assignments.publish_report")
     report = _lock(report)
-    _require_status(report, [ReportStatus.APPROVED], pgettext("cannot be …", "published"))
-    report.status = ReportStatus.PUBLISHED
+    _require(report, Transition.PUBLISH, pgettext("cannot be …", "published"))
+    from_status = _move(report, Transition.PUBLISH)
     report.published_version = report.current_version
     report.updated_at = timezone.now()
     report.save()
@@ -308,7 +315,7 @@ def publish_report(*, report: Report, by: User) -> Report:
     _log(
         report,
         action=ReportAction.PUBLISHED,
-        from_status=ReportStatus.APPROVED,
+        from_status=from_status,
         by=by,
         version=report.published_version,
     )
@@ -334,11 +341,8 @@ def reopen_report(*, report: Report, by: User, note: str) -> Report:
             _("Write a note telling the reporters what to correct."), code="note_required"
         )
     report = _lock(report)
-    _require_status(
-        report, [ReportStatus.APPROVED, ReportStatus.PUBLISHED], pgettext("cannot be …", "reopened")
-    )
-    from_status = report.status
-    report.status = ReportStatus.RETURNED
+    _require(report, Transition.REOPEN, pgettext("cannot be …", "reopened"))
+    from_status = _move(report, Transition.REOPEN)
     report.review_note = note.strip()
     report.updated_at = timezone.now()
     report.save()
@@ -357,7 +361,7 @@ def add_attachment(*, report: Report, by: User, upload: UploadedFile) -> Attachm
     """Attach a document to a draft or returned report; its type is checked from its content."""
     _require_reporter(by, report.organisation)
     report = _lock(report)
-    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "changed"))
+    _require(report, Transition.EDIT, pgettext("cannot be …", "changed"))
     kind = uploads.detect(upload)
     original_name = PurePath(upload.name or "").name[:255]
     upload.name = f"upload.{kind.extensions[0]}"  # stored under a random name; see upload_to
@@ -382,7 +386,7 @@ def remove_attachment(*, attachment: Attachment, by: User) -> None:
     report = attachment.report
     _require_reporter(by, report.organisation)
     report = _lock(report)
-    _require_status(report, EDITABLE_STATUSES, pgettext("cannot be …", "changed"))
+    _require(report, Transition.EDIT, pgettext("cannot be …", "changed"))
     if attachment.versions.exists():
         attachment.detached = True
         attachment.save(update_fields=["detached"])

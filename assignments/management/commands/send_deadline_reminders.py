@@ -29,15 +29,10 @@ from assignments.models import (
     Membership,
     MembershipRole,
     Organisation,
-    Report,
     ReportingPeriod,
-    ReportStatus,
-    Responsibility,
 )
 from assignments.notifications import PendingAssignment
-
-# A report in one of these states still has to be submitted; no report at all counts too.
-NOT_SUBMITTED = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+from assignments.selectors.status import status_lines
 
 
 @dataclass
@@ -194,33 +189,17 @@ def reminders_due(*, today: datetime.date, days: int) -> list[tuple[Reminder, bo
 
 
 def _reminders_for(period: ReportingPeriod, today: datetime.date) -> list[tuple[Reminder, bool]]:
-    responsibilities = (
-        Responsibility.objects.filter(
-            assignment__budget_id=period.budget_id,
-            organisation__in=Organisation.objects.active_on(period.deadline),
-        )
-        .select_related("assignment", "organisation")
-        .order_by("organisation__name", "assignment__code")
-    )
-    statuses = {
-        (assignment_id, organisation_id): status
-        for assignment_id, organisation_id, status in Report.objects.filter(
-            period=period
-        ).values_list("assignment_id", "organisation_id", "status")
-    }
-
     organisations: dict[int, Organisation] = {}
     pending: dict[int, list[PendingAssignment]] = defaultdict(list)
-    for responsibility in responsibilities:
-        status = statuses.get((responsibility.assignment_id, responsibility.organisation_id), "")
-        if status and status not in NOT_SUBMITTED:
+    for line in status_lines([period], today=today, active_on_deadline=True):
+        if not line.owes_report:
             continue
-        organisations[responsibility.organisation_id] = responsibility.organisation
-        pending[responsibility.organisation_id].append(
+        organisations[line.organisation.pk] = line.organisation
+        pending[line.organisation.pk].append(
             PendingAssignment(
-                code=responsibility.assignment.code,
-                title=responsibility.assignment.title,
-                status=status,
+                code=line.assignment.code,
+                title=line.assignment.title,
+                status=line.report.status if line.report else "",
             )
         )
     if not organisations:
