@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -415,6 +416,36 @@ class ReportContent(models.Model):
             return self.progress
 
 
+# What the public never reads of a report: its working content, which may hold a draft or an
+# unpublished correction, and the reviewer's note to the reporters. The public reads the
+# published version's content (``report.published_version``) instead.
+PRIVATE_REPORT_FIELDS = frozenset({*ReportContent.CONTENT_FIELDS, "review_note"})
+
+
+class PrivateReportFieldError(LookupError):
+    """A public query or a public report was asked for a report's private fields."""
+
+
+class _PublicReports(ModelIterable):
+    """Reports of ``Report.objects.public()``: marked, so that reading a private field (which
+    the query never loaded) raises instead of fetching it."""
+
+    def __iter__(self):
+        for report in super().__iter__():
+            report._public_only = True
+            yield report
+
+
+def _refuse_private(names) -> None:
+    asked = {name.split("__", 1)[0] for name in names if name is not None}
+    private = sorted(asked & PRIVATE_REPORT_FIELDS)
+    if private:
+        raise PrivateReportFieldError(
+            f"The public reports' queryset cannot read {', '.join(private)}: read the "
+            "published version's fields (published_version__…) instead."
+        )
+
+
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user) -> ReportQuerySet:
         """Reports ``user`` may read: their organisations' reports, or all for reviewers."""
@@ -436,9 +467,18 @@ class ReportQuerySet(models.QuerySet):
     def awaiting_review(self) -> ReportQuerySet:
         return self.filter(status=ReportStatus.SUBMITTED)
 
-    def published(self) -> ReportQuerySet:
-        """Reports with a public version (published now, or reopened after publishing)."""
-        return self.filter(published_version__isnull=False)
+    def public(self) -> PublicReportQuerySet:
+        """
+        The one way the public pages, the open data and the feeds read reports: those with a
+        public version (published now, or reopened after publishing), without their private
+        fields. The content they show is ``published_version``'s. Asking this queryset or its
+        reports for a private field raises ``PrivateReportFieldError``, so a working draft
+        cannot reach a public page by a template or a query that forgets the rule.
+        """
+        queryset = self.filter(published_version__isnull=False).defer(*PRIVATE_REPORT_FIELDS)
+        queryset.__class__ = PublicReportQuerySet
+        queryset._iterable_class = _PublicReports
+        return queryset
 
     def latest_published(self) -> ReportQuerySet:
         """Of these, the reports that are their organisation's latest published report on
@@ -457,6 +497,27 @@ class ReportQuerySet(models.QuerySet):
         """
         refresh_publication(self, ReportEvent)
         refresh_contributions(self, PublishedContribution)
+
+
+class PublicReportQuerySet(ReportQuerySet):
+    """``Report.objects.public()``: refuses to load the private fields in any way."""
+
+    def only(self, *fields):
+        _refuse_private(fields)
+        return super().only(*fields)
+
+    def defer(self, *fields):
+        if fields == (None,):  # defer(None) would load every field again
+            _refuse_private(PRIVATE_REPORT_FIELDS)
+        return super().defer(*fields)
+
+    def values(self, *fields, **expressions):
+        _refuse_private(fields or PRIVATE_REPORT_FIELDS)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, flat=False, named=False):
+        _refuse_private(fields or PRIVATE_REPORT_FIELDS)
+        return super().values_list(*fields, flat=flat, named=named)
 
 
 def refresh_publication(reports, events) -> None:
@@ -652,6 +713,12 @@ class Report(ReportContent):
 
     def __str__(self) -> str:
         return f"{self.assignment.code} – {self.organisation} – {self.period}"
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        # Reading a deferred field refreshes it; a public report must not load private ones.
+        if getattr(self, "_public_only", False):
+            _refuse_private(fields if fields is not None else PRIVATE_REPORT_FIELDS)
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     def can(self, transition: str) -> bool:
         """Whether the workflow allows ``transition`` from the report's state."""

@@ -620,7 +620,7 @@ def pages() -> dict:
 
     # A published report of the last closed period, with targets and an attachment.
     report = (
-        Report.objects.published()
+        Report.objects.public()
         .filter(period__closed=True, published_version__attachments__isnull=False)
         .order_by("-period__deadline", "assignment__code", "pk")
         .first()

@@ -124,7 +124,7 @@ attachments = [
 ]
 paths = ["/", "/en/", "/health/ready"] + [
     reverse("public:report_detail", args=[pk])
-    for pk in Report.objects.published().order_by("pk").values_list("pk", flat=True)
+    for pk in Report.objects.public().order_by("pk").values_list("pk", flat=True)
 ]
 client = Client(HTTP_HOST="localhost")
 pages = {path: client.get(path).status_code for path in paths}

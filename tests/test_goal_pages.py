@@ -515,7 +515,7 @@ def test_goal_pages_make_the_same_number_of_queries_however_much_is_published(
         fresh_get(client, name, *args)
 
     build(world, prefix="Stor nämnd", organisations=6, reports_each=3)
-    assert Report.objects.published().count() == 19
+    assert Report.objects.public().count() == 19
     with CaptureQueriesContext(connection) as large:
         html = fresh_get(client, name, *args)
 

@@ -326,7 +326,7 @@ def world(db, django_capture_on_commit_callbacks) -> World:
 
 def public_paths(world: World) -> list[tuple[str, list]]:
     """(URL name, args) of every public page of the world."""
-    published = Report.objects.published().order_by("pk")
+    published = Report.objects.public().order_by("pk")
     return [
         ("home", []),
         ("public:assignment_list", []),
@@ -482,7 +482,7 @@ def test_home_lists_the_latest_published_reports_newest_first_with_links(client,
     html = response.content.decode()
 
     latest = response.context["latest_reports"]
-    assert {r.pk for r in latest} == set(Report.objects.published().values_list("pk", flat=True))
+    assert {r.pk for r in latest} == set(Report.objects.public().values_list("pk", flat=True))
     times = [r.published_at for r in latest]
     assert times == sorted(times, reverse=True)
     for report in latest:

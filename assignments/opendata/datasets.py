@@ -223,7 +223,7 @@ def _organisation_rows(request: HttpRequest) -> Iterator[tuple]:
 
 def _report_rows(request: HttpRequest) -> Iterator[tuple]:
     reports = (
-        Report.objects.published()
+        Report.objects.public()
         .select_related("assignment__budget", "organisation", "period", "published_version")
         # Never load the working fields: they may hold an unpublished correction.
         .only(
@@ -466,7 +466,7 @@ DATASETS: dict[str, Dataset] = {
                 Column("url", "string", _("The report's public page."), required=True),
             ),
             rows=_report_rows,
-            count=lambda: Report.objects.published().count(),
+            count=lambda: Report.objects.public().count(),
             primary_key=("report_id",),
             foreign_keys=(
                 {"fields": ["budget_year", "assignment_code"], "reference": ASSIGNMENT_KEY},

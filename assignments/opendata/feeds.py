@@ -52,7 +52,7 @@ class PublishedReportsFeed(Feed):
 
     def reports(self) -> QuerySet[Report]:
         return (
-            Report.objects.published()
+            Report.objects.public()
             .select_related("assignment", "organisation", "period__budget", "published_version")
             # Never load the working fields: they may hold an unpublished correction.
             .only(

@@ -285,7 +285,7 @@ def _reports(ids: set[int]) -> dict[int, Report]:
     """The reports shown on the page, with only what the page shows of them: never the
     working fields (which may hold an unpublished correction)."""
     return (
-        Report.objects.published()
+        Report.objects.public()
         .select_related("organisation", "assignment", "period__budget", "published_version")
         .only(
             "organisation__name",

@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if budget is not None:
         assignments = _assignments(budget, limit=HOME_ASSIGNMENTS)
         counts = progress_counts(
-            Report.objects.latest_published().filter(assignment__budget=budget)
+            Report.objects.public().latest_published().filter(assignment__budget=budget)
         )
         context.update(
             goal_areas=_goal_areas(budget),

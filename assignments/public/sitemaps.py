@@ -60,7 +60,7 @@ class OrganisationSitemap(PublicSitemap):
 
 class ReportSitemap(PublicSitemap):
     def items(self) -> QuerySet[Report]:
-        return Report.objects.published().only("pk", "published_at").order_by("pk")
+        return Report.objects.public().only("pk", "published_at").order_by("pk")
 
     def location(self, item: Report) -> str:
         return reverse("public:report_detail", args=[item.pk])
@@ -71,7 +71,7 @@ class ReportSitemap(PublicSitemap):
 
 class PeriodSitemap(PublicSitemap):
     def items(self) -> QuerySet[ReportingPeriod]:
-        published = Report.objects.published().filter(period=OuterRef("pk"))
+        published = Report.objects.public().filter(period=OuterRef("pk"))
         return (
             ReportingPeriod.objects.filter(Exists(published))
             .only("pk")

@@ -3,10 +3,10 @@ The public pages: published progress by assignment, organisation, council goal, 
 period and report, and the accessibility statement.
 
 Only published content is ever public. A report is public only through its published version
-(``Report.objects.published()``), and every text, progress value, target and attachment shown
+(``Report.objects.public()``), and every text, progress value, target and attachment shown
 comes from ``report.published_version``, never from the report's own working fields, which
-may hold a correction under way. ``published_reports()`` defers those fields, so a template
-that reached for one would cost a query per report and fail the query-count tests.
+may hold a correction under way. ``Report.objects.public()`` never loads those fields, and a
+report it gives refuses to load them (``PrivateReportFieldError``).
 
 Every page makes the same number of queries however much data there is, and is served to
 anonymous visitors from the cache until something is published (``caching.public_page``).
@@ -46,7 +46,6 @@ from assignments.models import (
     Progress,
     PublishedContribution,
     Report,
-    ReportContent,
     ReportingPeriod,
     ReportVersion,
     Responsibility,
@@ -86,20 +85,6 @@ ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 22)
 # Published reports
 
 
-def published_reports() -> QuerySet[Report]:
-    """
-    Reports with a public version, with that version and the time it was published.
-
-    The report's own content fields are deferred: what the public sees is the published
-    version's content (``report.published_version``), never the working copy.
-    """
-    return (
-        Report.objects.published()
-        .defer(*ReportContent.CONTENT_FIELDS, "review_note")
-        .select_related("published_version")
-    )
-
-
 @dataclass(frozen=True)
 class ProgressCount:
     value: str
@@ -137,7 +122,8 @@ def progress_by_assignment(assignment_ids: Iterable[int]) -> dict[int, list[Prog
     """Per assignment, the progress of each organisation's latest published report."""
     counts: dict[int, dict[str, int]] = defaultdict(empty_counts)
     rows = (
-        Report.objects.filter(assignment__in=list(assignment_ids))
+        Report.objects.public()
+        .filter(assignment__in=list(assignment_ids))
         .latest_published()
         .order_by()
         .values("assignment_id", "published_version__progress")
@@ -152,9 +138,10 @@ def progress_by_assignment(assignment_ids: Iterable[int]) -> dict[int, list[Prog
 def latest_reports(limit: int = 8) -> list[Report]:
     """The most recently published reports, newest first."""
     return list(
-        published_reports()
-        # Implied by published_reports(), but said so that PostgreSQL walks the index on
-        # published_at from its newest end, past the unpublished reports' empty values.
+        Report.objects.public()
+        .select_related("published_version")
+        # Implied by public(), but said so that PostgreSQL walks the index on published_at
+        # from its newest end, past the unpublished reports' empty values.
         .filter(published_at__isnull=False)
         .select_related("assignment", "organisation", "period__budget")
         .order_by("-published_at", "-pk")[:limit]
@@ -347,14 +334,14 @@ def filter_assignments(assignments: QuerySet[Assignment], filters: Mapping) -> Q
     if progress := filters.get("progress"):
         if progress == NOT_REPORTED:
             assignments = assignments.filter(
-                ~Exists(Report.objects.published().filter(assignment=OuterRef("pk")))
+                ~Exists(Report.objects.public().filter(assignment=OuterRef("pk")))
             )
         else:
             assignments = assignments.filter(
                 Exists(
-                    Report.objects.latest_published().filter(
-                        assignment=OuterRef("pk"), published_version__progress=progress
-                    )
+                    Report.objects.public()
+                    .latest_published()
+                    .filter(assignment=OuterRef("pk"), published_version__progress=progress)
                 )
             )
     return assignments
@@ -424,7 +411,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _sort_responsibilities(assignment)
     periods = list(assignment.budget.periods.order_by("deadline", "pk"))
     reports = list(
-        published_reports()
+        Report.objects.public()
+        .select_related("published_version")
         .filter(assignment=assignment)
         .select_related("organisation", "period__budget")
         .order_by("organisation__name", "period__deadline", "period__pk")
@@ -509,7 +497,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
     latest = (
-        Report.objects.published()
+        Report.objects.public()
         .filter(assignment=OuterRef("assignment"), organisation=OuterRef("organisation"))
         .order_by("-period__deadline", "-period__pk")
     )
@@ -528,12 +516,13 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             Progress(responsibility.latest_progress).label if responsibility.latest_progress else ""
         )
     reports = list(
-        published_reports()
+        Report.objects.public()
+        .select_related("published_version")
         .filter(organisation=organisation)
         .select_related("assignment", "period__budget")
         .order_by("-period__deadline", "-period__pk", "assignment__code")
     )
-    published_versions = Report.objects.published().filter(organisation=organisation)
+    published_versions = Report.objects.public().filter(organisation=organisation)
     targets = list(
         GlobalTarget.objects.filter(
             pk__in=ReportVersion.contributed_targets.through.objects.filter(
@@ -620,7 +609,10 @@ def council_goals(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A published report in its published version; any other report is a 404."""
     report = get_object_or_404(
-        published_reports().select_related("organisation", "period__budget"), pk=pk
+        Report.objects.public()
+        .select_related("published_version")
+        .select_related("organisation", "period__budget"),
+        pk=pk,
     )
     # A query of its own: joined into the first, its four tables would take PostgreSQL
     # longer to plan (ten tables) than both queries take to run.
@@ -661,7 +653,8 @@ def period_compilation(request: HttpRequest, pk: int) -> HttpResponse:
     """Every published report of a reporting period on one page, by council goal, to print."""
     period = get_object_or_404(ReportingPeriod.objects.select_related("budget"), pk=pk)
     reports = (
-        published_reports()
+        Report.objects.public()
+        .select_related("published_version")
         .filter(period=period)
         .select_related("assignment__council_goal__area", "organisation")
         .prefetch_related(_published_targets(), _published_attachments())
