@@ -103,4 +103,4 @@ bench: install  ## Benchmarks on PostgreSQL with wrk: pages, review queue, expor
 	$(BIN)/python bench/suite.py
 
 clean:  ## Remove the virtual environment, the SQLite database and caches
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache .mypy_cache .import_linter_cache staticfiles
