@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format check migrations messages lock clean backup restore bench
+.PHONY: help install run serve test lint typecheck format check migrations messages lock clean backup restore bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,9 +42,17 @@ test: install  ## Run the whole test suite (DATABASE_URL=postgres://… to use P
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest tests/system
 
-lint: install  ## Check code style with ruff
+# lint-imports checks the contracts between the apps ([tool.importlinter] in pyproject.toml),
+# where there are any.
+lint: install  ## Check code style (ruff), types (mypy) and imports between the apps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	@if [ -f .importlinter ] || grep -q '^\[tool\.importlinter\]' pyproject.toml; then \
+	  echo "$(BIN)/lint-imports"; $(BIN)/lint-imports; fi
+
+typecheck: install  ## Check types with mypy (django-stubs)
+	$(BIN)/mypy
 
 format: install  ## Fix code style with ruff
 	$(BIN)/ruff check --fix .
@@ -95,4 +103,4 @@ bench: install  ## Benchmarks on PostgreSQL with wrk: pages, review queue, expor
 	$(BIN)/python bench/suite.py
 
 clean:  ## Remove the virtual environment, the SQLite database and caches
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache .mypy_cache .import_linter_cache staticfiles

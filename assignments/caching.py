@@ -105,7 +105,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if hasattr(response, "render") and callable(response.render):
             response = response.render()  # so that what it shows is known
         if _is_anonymous_read(request) and not _showed_messages(request):
-            response.public_page = True
+            response.public_page = True  # type: ignore[attr-defined]  # a mark for the middleware
             _public_headers(response)
         return response
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from pathlib import PurePath
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -29,7 +30,7 @@ from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
 class User(AbstractUser):
     """A person who signs in: a reporter of an organisation, a reviewer, or an administrator."""
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs leave it out
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
@@ -168,6 +169,12 @@ class AssignmentQuerySet(models.QuerySet):
 class Assignment(models.Model):
     """An assignment (uppdrag) the council gives one or more organisations in a budget."""
 
+    # Set for the templates by public_views._sort_responsibilities.
+    leads: list[Organisation]
+    participants: list[Organisation]
+    named_leads: list[Organisation]
+    unnamed_count: int
+
     budget = models.ForeignKey(
         Budget, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("budget")
     )
@@ -184,7 +191,8 @@ class Assignment(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     text = models.TextField(_("full text"), help_text=_("The assignment word for word."))
-    organisations = models.ManyToManyField(
+    # Annotated (here and below): django-stubs cannot infer an M2M to a model named by a string.
+    organisations: models.ManyToManyField[Organisation, Responsibility] = models.ManyToManyField(
         Organisation,
         through="Responsibility",
         related_name="assignments",
@@ -266,6 +274,8 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
 class ReportingPeriod(models.Model):
     """A reporting round of a budget year, such as "Tertial 1" or "Årsanalys"."""
+
+    _deadline_changed: bool  # noted by signals._period_saving before a save
 
     budget = models.ForeignKey(
         Budget, on_delete=models.PROTECT, related_name="periods", verbose_name=_("budget")
@@ -478,7 +488,7 @@ class ReportQuerySet(models.QuerySet):
         queryset = self.filter(published_version__isnull=False).defer(*PRIVATE_REPORT_FIELDS)
         queryset.__class__ = PublicReportQuerySet
         queryset._iterable_class = _PublicReports
-        return queryset
+        return cast(PublicReportQuerySet, queryset)
 
     def latest_published(self) -> ReportQuerySet:
         """Of these, the reports that are their organisation's latest published report on
@@ -756,7 +766,7 @@ class ReportVersion(ReportContent):
     contributed_targets = models.ManyToManyField(
         GlobalTarget, blank=True, related_name="+", verbose_name=_("targets contributed to")
     )
-    attachments = models.ManyToManyField(
+    attachments: models.ManyToManyField[Attachment, Any] = models.ManyToManyField(
         "Attachment", blank=True, related_name="versions", verbose_name=_("attachments")
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)

@@ -155,7 +155,7 @@ class PendingAssignment:
     @property
     def state(self) -> str:
         """The status in words, in the language active when the mail is rendered."""
-        return ReportStatus(self.status).label if self.status else gettext("No report yet")
+        return str(ReportStatus(self.status).label) if self.status else gettext("No report yet")
 
 
 def deadline_reminder(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
@@ -59,11 +60,16 @@ def max_size() -> int:
     return settings.PORTAL_ATTACHMENT_MAX_BYTES
 
 
+if TYPE_CHECKING:
+    _HandlerBase = handlers.FileUploadHandler  # what the mixin is mixed into
+else:
+    _HandlerBase = object
+
 # The longest file name kept: what file systems allow, and the column holds.
 NAME_MAX_LENGTH = 255
 
 
-class NameLengthMixin:
+class NameLengthMixin(_HandlerBase):
     """
     An upload handler that remembers how long the file's name was as sent: Django shortens
     a longer name to 255 characters on the way, so a form could not tell otherwise.
@@ -76,7 +82,8 @@ class NameLengthMixin:
     def file_complete(self, file_size):
         upload = super().file_complete(file_size)
         if upload is not None:
-            upload.sent_name_length = self.sent_name_length
+            # Read back in detect(), with getattr: not every upload has it.
+            upload.sent_name_length = self.sent_name_length  # type: ignore[attr-defined]
         return upload
 
 
@@ -100,6 +107,7 @@ def detect(upload: UploadedFile) -> AllowedType:
             % {"name": name[:40], "max": NAME_MAX_LENGTH},
             code="file_name_too_long",
         )
+    assert upload.size is not None  # an upload's size is always known
     if upload.size > max_size():
         raise ValidationError(
             _("“%(name)s” is %(size)s; an attachment may be at most %(max)s.")

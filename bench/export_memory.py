@@ -111,6 +111,7 @@ def mib(size: int) -> str:
 
 def measure(fmt: str) -> tuple[int, int, int, float]:
     """Download the published reports; return rows, bytes, peak traced memory and seconds."""
+    from django.http import StreamingHttpResponse
     from django.test import Client
 
     client = Client()
@@ -120,6 +121,7 @@ def measure(fmt: str) -> tuple[int, int, int, float]:
     response = client.get(f"/data/published-reports.{fmt}")
     assert response.status_code == 200 and response.streaming
     chunks = streamed = 0
+    assert isinstance(response, StreamingHttpResponse)
     for chunk in response.streaming_content:
         chunks += 1
         streamed += len(chunk)

@@ -388,7 +388,7 @@ class Generator:
 
     def content(self, tag: str) -> dict:
         rng = self.rng
-        progress = rng.choices(list(PROGRESS_WEIGHTS), weights=PROGRESS_WEIGHTS.values())[0]
+        progress = rng.choices(list(PROGRESS_WEIGHTS), weights=list(PROGRESS_WEIGHTS.values()))[0]
         return {
             "progress": progress,
             "percent_complete": 100 if progress == "completed" else rng.randint(0, 95),
@@ -625,6 +625,7 @@ def pages() -> dict:
         .order_by("-period__deadline", "assignment__code", "pk")
         .first()
     )
+    assert report is not None, "the generated data has such a report"
     with translation.override("sv"):
         return {
             "bare": reverse("health_live"),

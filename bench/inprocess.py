@@ -112,7 +112,7 @@ def review_queue(reviewer: str) -> dict:
     return {
         "url": url,
         "reports": Report.objects.filter(
-            status=filters["status__exact"], period_id=filters["period__id__exact"]
+            status=filters["status__exact"], period_id=int(filters["period__id__exact"])
         ).count(),
         "median_s": statistics.median(times),
         "fastest_s": min(times),
@@ -123,11 +123,13 @@ def review_queue(reviewer: str) -> dict:
 
 def download(path: str) -> tuple[int, int]:
     """Stream ``path`` through the test client; return the rows (chunks - 1) and bytes."""
+    from django.http import StreamingHttpResponse
     from django.test import Client
 
     response = Client().get(path)
     assert response.status_code == 200 and response.streaming, response.status_code
     chunks = streamed = 0
+    assert isinstance(response, StreamingHttpResponse)
     for chunk in response.streaming_content:
         chunks += 1
         streamed += len(chunk)
@@ -163,7 +165,7 @@ def main() -> None:
         manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
         setup(manifest["database_url"])
     elif args.database:
-        import generate
+        from bench import generate
 
         url = generate.database_url(args.server, args.database)
         setup(url)

@@ -222,6 +222,11 @@ class Gunicorn:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "started in __enter__"
+        return self.process.pid
+
     def __enter__(self) -> Gunicorn:
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -240,6 +245,7 @@ class Gunicorn:
         return self
 
     def wait_ready(self, seconds: float = 60) -> None:
+        assert self.process is not None, "started in __enter__"
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -437,6 +443,7 @@ def measure_server(
                 print(f"    warning: {result.errors} errors for {path}", flush=True)
             results[name].runs.append(result)
             bare = result.rps if name == "bare" else bare
+            assert bare is not None, "the bare view is measured first"
             results[name].ratios.append(result.rps / bare)
             print(
                 f"    run {run + 1}/{runs} {name:<16} {result.rps:>8.1f} req/s  "
@@ -779,7 +786,7 @@ def main() -> int:
                     pages.update(FLOOR_PAGES)
                 print(f"== {scale}x: gunicorn, {mode}", flush=True)
                 log = tmp / f"gunicorn-{scale}x-{mode}.log"
-                with Gunicorn(env, log) as server, CpuMonitor(server.process.pid) as cpu:
+                with Gunicorn(env, log) as server, CpuMonitor(server.pid) as cpu:
                     http[scale, mode] = measure_server(
                         server,
                         pages,

@@ -40,7 +40,7 @@ class BudgetAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("goal areas"), ordering="goal_area_count")
     def goal_area_count(self, obj: Budget) -> int:
-        return obj.goal_area_count
+        return obj.goal_area_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 class CouncilGoalInline(admin.StackedInline):
@@ -71,7 +71,7 @@ class GoalAreaAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("council goals"), ordering="council_goal_count")
     def council_goal_count(self, obj: GoalArea) -> int:
-        return obj.council_goal_count
+        return obj.council_goal_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(CouncilGoal)
@@ -126,7 +126,7 @@ class GlobalGoalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("targets"), ordering="target_count")
     def target_count(self, obj: GlobalGoal) -> int:
-        return obj.target_count
+        return obj.target_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 class SwedishTextMissingFilter(admin.SimpleListFilter):

@@ -7,6 +7,7 @@ is linked to (UN Agenda 2030 and, earlier, the Millennium Development Goals).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -117,7 +118,8 @@ class CouncilGoal(models.Model):
         _("number"), help_text=_("The goal's order within its goal area.")
     )
     text = models.TextField(_("text"))
-    global_goals = models.ManyToManyField(
+    # Annotated: django-stubs cannot infer a many-to-many field to a model named by a string.
+    global_goals: models.ManyToManyField[GlobalGoal, Any] = models.ManyToManyField(
         "GlobalGoal",
         blank=True,
         related_name="council_goals",

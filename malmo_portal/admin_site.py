@@ -11,6 +11,8 @@ page says in the user's language that the filters could not be applied, with sta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -24,6 +26,18 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .params import has_nul, to_int
+
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, for the type checker only.
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+    from django.contrib.admin.widgets import AutocompleteMixin
+
+    _AutocompleteBase = AutocompleteMixin
+    _FormFieldsBase = BaseModelAdmin[Any]
+    _InlineBase = InlineModelAdmin[Any, Any]
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _AutocompleteBase = _FormFieldsBase = _InlineBase = _ModelAdminBase = object
 
 
 def _beyond_key_range(python) -> bool:
@@ -42,7 +56,7 @@ def _readable_key(field, value) -> bool:
     return not _beyond_key_range(python)
 
 
-class SafeAutocompleteMixin:
+class SafeAutocompleteMixin(_AutocompleteBase):
     """
     Django's autocomplete widget looks up the values it is given to show their labels; a
     value the key column cannot hold (" ", "²", a number past 64 bits) made that lookup fail
@@ -70,6 +84,7 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """
 
     def _check_values(self, value):
+        assert self.queryset is not None  # a ModelChoiceField is always given one
         opts = self.queryset.model._meta
         key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
         for item in value:
@@ -83,10 +98,11 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": item},
                 )
-        return super()._check_values(value)
+        # Django's private method, which the stubs leave out.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
-class SafeFormFieldsMixin:
+class SafeFormFieldsMixin(_FormFieldsBase):
     """Autocomplete fields of a ModelAdmin or an inline use the safe widgets above."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -112,7 +128,7 @@ class SafeFormFieldsMixin:
 INLINE_ROWS_MAX = 100
 
 
-class SafeInlineMixin(SafeFormFieldsMixin):
+class SafeInlineMixin(SafeFormFieldsMixin, _InlineBase):
     def get_max_num(self, request, obj=None, **kwargs):
         return min(super().get_max_num(request, obj, **kwargs) or INLINE_ROWS_MAX, INLINE_ROWS_MAX)
 
@@ -137,7 +153,7 @@ def _safe_inline(inline_class: type) -> type:
 DRILL_DOWN_RANGES = {"year": (2, 9998), "month": (1, 12), "day": (1, 31)}
 
 
-class SafeChangeListMixin(SafeFormFieldsMixin):
+class SafeChangeListMixin(SafeFormFieldsMixin, _ModelAdminBase):
     """Bad filter and search values are incorrect lookups, never server errors."""
 
     def get_inlines(self, request, obj):
@@ -161,7 +177,8 @@ class SafeChangeListMixin(SafeFormFieldsMixin):
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
 
-        class SafeChangeList(base):
+        # The base is whichever ChangeList the ModelAdmin uses: a class known only at run time.
+        class SafeChangeList(base):  # type: ignore[valid-type, misc]
             def get_filters_params(self, params=None):
                 params = super().get_filters_params(params)
                 if has_nul(v for values in params.values() for v in values):

@@ -16,7 +16,8 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Django reads this module constant on each upload; it offers no setting for it.
-        multipartparser.MAX_TOTAL_HEADER_SIZE = PART_HEADERS_MAX_BYTES
+        # Not in django-stubs yet.
+        multipartparser.MAX_TOTAL_HEADER_SIZE = PART_HEADERS_MAX_BYTES  # type: ignore[attr-defined]
 
 
 class PortalAdminConfig(AdminConfig):

@@ -8,6 +8,7 @@ With nothing set, the portal runs in development mode on a local SQLite file.
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp import constants as csp
@@ -84,7 +85,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "malmo_portal.urls"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -217,7 +218,7 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
 PORTAL_MEDIA_STORAGE = env.str("PORTAL_MEDIA_STORAGE", default="local")
 if PORTAL_MEDIA_STORAGE == "local":
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _media_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 elif PORTAL_MEDIA_STORAGE == "s3":
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

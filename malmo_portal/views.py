@@ -26,7 +26,8 @@ class LoginView(auth_views.LoginView):
     """
 
     def get_default_redirect_url(self) -> str:
-        if self.request.user.is_reviewer:
+        user = self.request.user
+        if user.is_authenticated and user.is_reviewer:
             return reverse("admin:assignments_report_changelist")
         return super().get_default_redirect_url()
 

@@ -71,6 +71,7 @@ class PublishedReportsFeed(Feed):
 
     def item_description(self, report: Report) -> str:
         # Atom summaries are HTML: the plain text is escaped, its paragraphs kept.
+        assert report.published_version is not None  # the feed lists published reports
         return linebreaks(report.published_version.summary, autoescape=True)
 
     def item_link(self, report: Report) -> str:
@@ -95,16 +96,17 @@ class GoalReportsFeed(PublishedReportsFeed):
     def get_object(self, request: HttpRequest, number: int) -> GlobalGoal:
         return get_object_or_404(GlobalGoal.objects.sdg(), number=number)
 
-    def title(self, obj: GlobalGoal) -> str:
+    # Django's Feed passes these the goal from get_object(); the feed above has no object.
+    def title(self, obj: GlobalGoal) -> str:  # type: ignore[override]
         return _("Published reports on goal %(number)s: %(title)s – Malmö stad") % {
             "number": obj.number,
             "title": obj.title,
         }
 
-    def link(self, obj: GlobalGoal) -> str:
+    def link(self, obj: GlobalGoal) -> str:  # type: ignore[override]
         return reverse("goals_public:sdg_detail", args=[obj.number])
 
-    def items(self, obj: GlobalGoal) -> QuerySet[Report]:
+    def items(self, obj: GlobalGoal) -> QuerySet[Report]:  # type: ignore[override]
         contributes = ReportVersion.contributed_targets.through.objects.filter(
             reportversion=OuterRef("published_version"), globaltarget__goal=obj
         )

@@ -36,11 +36,11 @@ from . import charts
 SHOWN_PER_TARGET = 5
 ASSIGNMENTS_SHOWN = 20
 
-DETAIL_URL_NAMES = {
+DETAIL_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_detail",
     Framework.MDG: "goals_public:mdg_detail",
 }
-LIST_URL_NAMES = {
+LIST_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_list",
     Framework.MDG: "goals_public:mdg_list",
 }
@@ -100,7 +100,7 @@ def _goal_list(request: HttpRequest, framework: str) -> HttpResponse:
     goals = list(GlobalGoal.objects.filter(framework=framework).order_by("number"))
     assignments = _assignments_by_goal(framework)
     organisations, cells = _published_reports_by_organisation_and_goal(framework)
-    reports = Counter()
+    reports: Counter[int] = Counter()
     for (_organisation, number), count in cells.items():
         reports[number] += count  # a report belongs to one organisation: no double count
     cards = [

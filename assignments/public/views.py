@@ -18,6 +18,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.conf import settings
@@ -56,6 +57,9 @@ from malmo_portal.forms import Select
 
 from . import charts
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 ASSIGNMENTS_PER_PAGE = 20
 
 # The order progress is told in: the work under way first, then what is done or not begun.
@@ -88,7 +92,7 @@ ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 22)
 @dataclass(frozen=True)
 class ProgressCount:
     value: str
-    label: str
+    label: StrOrPromise
     count: int
 
 
@@ -260,7 +264,10 @@ class AssignmentFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         years = Budget.objects.order_by("-year").values_list("year", flat=True)
-        self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            ("", _("All years")),
+            *((y, y) for y in years),
+        ]
         organisations = (
             Organisation.objects.filter(
                 Exists(Responsibility.objects.filter(organisation=OuterRef("pk")))
@@ -268,23 +275,23 @@ class AssignmentFilterForm(forms.Form):
             .order_by("name")
             .values_list("slug", "name")
         )
-        self.fields["organisation"].choices = [
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
             ("", _("All committees and companies")),
             *organisations,
         ]
-        self.fields["council_goal"].choices = _council_goal_choices(
+        cast(forms.ChoiceField, self.fields["council_goal"]).choices = _council_goal_choices(
             CouncilGoal.objects.select_related("area__budget").order_by(
                 "-area__budget__year", "area__number", "number"
             )
         )
-        self.fields["goal"].choices = [
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [
             ("", _("All global goals")),
             *(
                 (g.number, f"{g.label} {g.number}: {g.title}")
                 for g in GlobalGoal.objects.sdg().order_by("number")
             ),
         ]
-        self.fields["progress"].choices = [
+        cast(forms.ChoiceField, self.fields["progress"]).choices = [
             ("", _("Any progress")),
             *((str(p), p.label) for p in PROGRESS_ORDER),
             (NOT_REPORTED, _("No published report yet")),
@@ -439,6 +446,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         counts = empty_counts()
         for report in reports:
             if report.period_id == period.pk:
+                assert report.published_version is not None  # only published reports
                 counts[report.published_version.progress] += 1
         over_periods.append((period.name, counts))
     return render(
@@ -465,7 +473,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @dataclass
 class OrganisationGroup:
     kind: str
-    label: str
+    label: StrOrPromise
     organisations: list[Organisation] = field(default_factory=list)
 
 
@@ -569,7 +577,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, years: Iterable[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in years]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, y) for y in years]
 
 
 @public_page
@@ -620,6 +628,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=report.assignment_id
     )
     version = report.published_version
+    assert version is not None  # only published reports are found
     return render(
         request,
         "public/report_detail.html",

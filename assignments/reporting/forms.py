@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -160,7 +161,9 @@ class ReportForm(forms.ModelForm):
             linked = frozenset(
                 assignment.global_goals.values_list("number", flat=True)
             ) | frozenset(assignment.global_targets.values_list("goal__number", flat=True))
-            self.fields["targets"].choices = TargetsField.grouped_choices(linked)
+            cast(TargetsField, self.fields["targets"]).choices = TargetsField.grouped_choices(
+                linked
+            )
         if not self.is_bound:
             self.initial["edit_version"] = self.instance.edit_version
             self.initial["targets"] = list(
@@ -169,6 +172,7 @@ class ReportForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns its cleaned_data
         if self.submitting and not (cleaned.get("summary") or "").strip():
             self.add_error(
                 "summary",

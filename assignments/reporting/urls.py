@@ -5,7 +5,7 @@ group's prefix once instead of each route in turn, which every page listed after
 routes (all the public ones) pays for on every request.
 """
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -17,7 +17,7 @@ attachment_patterns = [
     path(_("remove/"), views.attachment_remove, name="attachment_remove"),
 ]
 
-report_patterns = [
+report_patterns: list[URLPattern | URLResolver] = [
     path("", views.report_detail, name="report_detail"),
     path(_("edit/"), views.report_edit, name="report_edit"),
     path(_("submit/"), views.report_submit, name="report_submit"),

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assignments import services, uploads
+from assignments.http import AuthenticatedHttpRequest
 from assignments.models import (
     Assignment,
     Attachment,
@@ -59,7 +62,7 @@ def _get_report(request: HttpRequest, pk: int) -> Report:
     return get_object_or_404(_readable_reports(request), pk=pk)
 
 
-def _can_edit(request: HttpRequest, report: Report) -> bool:
+def _can_edit(request: AuthenticatedHttpRequest, report: Report) -> bool:
     return report.is_editable and services.is_reporter(request.user, report.organisation)
 
 
@@ -92,7 +95,7 @@ class OrganisationGroup:
 
 
 @login_required
-def my_assignments(request: HttpRequest) -> HttpResponse:
+def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every assignment the user's organisations answer for in each open reporting period."""
     today = timezone.localdate()
     memberships = list(
@@ -131,7 +134,7 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_start(request: HttpRequest) -> HttpResponse:
+def report_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start (or continue) the organisation's report on an assignment for a period."""
     form = StartReportForm(request.POST)
     if not form.is_valid():
@@ -165,7 +168,7 @@ def report_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The report as it stands, its versions, attachments and the log of every decision."""
     report = _get_report(request, pk)
     return render(
@@ -183,7 +186,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def report_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     """One submitted version, exactly as it was sent."""
     report = _get_report(request, pk)
     version = get_object_or_404(
@@ -209,7 +212,7 @@ def _files_to_attach_again(request: HttpRequest) -> list[str]:
             uploads.detect(upload)
         except ValidationError:
             continue
-        names.append(upload.name)
+        names.append(upload.name or "")
     return names
 
 
@@ -236,7 +239,7 @@ def _already_decided(report: Report) -> str:
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Write and save the report; "save and continue" leads on to the submission step."""
     report = _get_report(request, pk)
     writer = services.is_reporter(request.user, report.organisation)
@@ -324,19 +327,20 @@ def _conflict(pk: int, form: ReportForm) -> dict:
         bound = form[name]
         yours, theirs = form.cleaned_data.get(name, form.data.get(name)), getattr(saved, name)
         if name == "progress":
-            yours = dict(bound.field.choices).get(yours, yours)
+            # A ChoiceField with a flat list of choices, which the stubs cannot tell.
+            yours = dict(bound.field.choices).get(yours, yours)  # type: ignore[attr-defined]
             theirs = saved.get_progress_display()
         if (yours or "") != (theirs or ""):
             rows.append(ConflictRow(str(bound.label), str(yours or ""), str(theirs or "")))
     # Let the reporter save again deliberately, now knowing what they overwrite.
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # the POST data the form was bound with
     data["edit_version"] = saved.edit_version
     form.data = data
     return {"rows": rows, "saved": saved, "last_save": last_save}
 
 
 @login_required
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show exactly what will be sent, and send it when the reporter confirms."""
     report = _get_report(request, pk)
     writer = services.is_reporter(request.user, report.organisation)
@@ -384,7 +388,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # Attachments
 
 
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """
     A report's document: for the organisation's members and reviewers, and for everyone once
     a published version includes it. Always a download, never shown inline.
@@ -395,13 +399,15 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     is_public = bool(
         attachment
         and attachment.report.published_version_id
-        and attachment.versions.filter(pk=attachment.report.published_version_id).exists()
+        # The reverse of ReportVersion.attachments, unknown to django-stubs (its issue 1802).
+        and attachment.versions.filter(pk=attachment.report.published_version_id).exists()  # type: ignore[attr-defined]
     )
     if not is_public:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if attachment is None or not Report.objects.for_user(request.user).filter(pk=pk).exists():
             raise Http404
+    assert attachment is not None  # public, or else found above
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -417,7 +423,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_remove(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
     report = _get_report(request, pk)
     attachment = get_object_or_404(report.attachments.filter(detached=False), pk=attachment_pk)
     if not _can_edit(request, report):

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,12 +42,15 @@ from assignments.spreadsheets import formula_safe
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.params import to_int
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 # Separates several goals or targets in one cell: a comma would clash with CSV, and a
 # decimal comma with Swedish spreadsheets.
 LIST_SEPARATOR = ";"
 
 # The words the city's own lists use for the kinds; exports write these.
-ORGANISATION_KIND_WORDS = {
+ORGANISATION_KIND_WORDS: dict[str, str] = {
     OrganisationKind.KOMMUNSTYRELSE: "kommunstyrelse",
     OrganisationKind.NAMND: "nämnd",
     OrganisationKind.BOLAG: "bolag",
@@ -117,8 +121,8 @@ class ChoiceWidget(widgets.Widget):
         self,
         choices: type[models.TextChoices],
         *,
-        what: str,
-        words: dict[str, str] | None = None,
+        what: StrOrPromise,
+        words: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.choices = choices

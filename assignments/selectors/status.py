@@ -31,7 +31,10 @@ OUTSTANDING = frozenset({NOT_STARTED, *EDITABLE_STATUSES})
 
 def status_choices() -> list[tuple[str, str]]:
     """The states a responsibility's report can be in, in workflow order."""
-    return [(NOT_STARTED, _("Not started")), *ReportStatus.choices]
+    return [
+        (NOT_STARTED, _("Not started")),
+        *((v, str(label)) for v, label in ReportStatus.choices),
+    ]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Copying a budget year's goals, assignments and responsibilities to the next year
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -67,7 +68,12 @@ class BudgetCopy:
                 len(self.responsibilities),
             ),
         ]
-        sizes = [self.goal_areas, self.council_goals, self.assignments, self.responsibilities]
+        sizes: list[Sequence[object]] = [
+            self.goal_areas,
+            self.council_goals,
+            self.assignments,
+            self.responsibilities,
+        ]
         return _("%(counts)s copied from %(source)s to %(target)s.") % {
             "counts": get_text_list(
                 [
@@ -101,13 +107,15 @@ def copy_budget_to_next_year(*, source: Budget) -> BudgetCopy:
     Organisations that have ceased to exist by then get no responsibility.
     """
     year = source.year + 1
-    target = Budget.objects.filter(year=year).first()
-    copy = BudgetCopy(source=source, target=target)
-    if target is None:
+    existing_target = Budget.objects.filter(year=year).first()
+    if existing_target is None:
         target = Budget(year=year, title=next_year_title(source), direction=source.direction)
         target.full_clean()
         target.save()
-        copy.target, copy.budget_created = target, True
+        copy = BudgetCopy(source=source, target=target, budget_created=True)
+    else:
+        target = existing_target
+        copy = BudgetCopy(source=source, target=target)
 
     areas = {area.number: area for area in target.goal_areas.all()}
     for area in source.goal_areas.all():
@@ -127,12 +135,12 @@ def copy_budget_to_next_year(*, source: Budget) -> BudgetCopy:
         .prefetch_related("global_goals")
     ):
         if goal.code not in goals:
-            new = CouncilGoal.objects.create(
+            new_goal = CouncilGoal.objects.create(
                 area=areas[goal.area.number], number=goal.number, text=goal.text
             )
-            new.global_goals.set(goal.global_goals.all())
-            goals[goal.code] = new
-            copy.council_goals.append(new)
+            new_goal.global_goals.set(goal.global_goals.all())
+            goals[goal.code] = new_goal
+            copy.council_goals.append(new_goal)
 
     assignments = {assignment.code: assignment for assignment in target.assignments.all()}
     for assignment in source.assignments.select_related("council_goal__area").prefetch_related(

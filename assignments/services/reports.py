@@ -363,6 +363,7 @@ def add_attachment(*, report: Report, by: User, upload: UploadedFile) -> Attachm
     report = _lock(report)
     _require(report, Transition.EDIT, pgettext("cannot be …", "changed"))
     kind = uploads.detect(upload)
+    assert upload.size is not None  # an upload's size is always known
     original_name = PurePath(upload.name or "").name[:255]
     upload.name = f"upload.{kind.extensions[0]}"  # stored under a random name; see upload_to
     attachment = Attachment.objects.create(
@@ -387,7 +388,7 @@ def remove_attachment(*, attachment: Attachment, by: User) -> None:
     _require_reporter(by, report.organisation)
     report = _lock(report)
     _require(report, Transition.EDIT, pgettext("cannot be …", "changed"))
-    if attachment.versions.exists():
+    if attachment.versions.exists():  # type: ignore[attr-defined]  # reverse M2M: django-stubs#1802
         attachment.detached = True
         attachment.save(update_fields=["detached"])
         return

@@ -15,7 +15,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
@@ -30,6 +30,8 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget, GoalArea
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 YEAR = 2018
@@ -187,14 +189,12 @@ class Command(BaseCommand):
 
     # Writing
 
-    def upsert(
-        self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-    ) -> models.Model:
+    def upsert(self, model: type[ModelT], lookup: dict[str, Any], values: dict[str, Any]) -> ModelT:
         """Create the row, or update only the fields that differ; count what happened."""
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             self.tally.created += 1
-            return model.objects.create(**lookup, **values)
+            return model._default_manager.create(**lookup, **values)
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
         if changed:
             for name in changed:
@@ -268,7 +268,7 @@ class Command(BaseCommand):
 
     def responsible_for(
         self, spec: AssignmentSpec, organisations: dict[str, Organisation]
-    ) -> list[tuple[Organisation, str]]:
+    ) -> list[tuple[Organisation, ResponsibilityRole]]:
         board = organisations[EXECUTIVE_BOARD]
         if spec.responsible == "all":
             # "Samtliga nämnder och bolag": the executive board, every committee and every

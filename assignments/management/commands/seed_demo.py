@@ -92,7 +92,7 @@ REPORTS = [
 ]
 # fmt: on
 
-SUMMARIES = {
+SUMMARIES: dict[str, str] = {
     Progress.ON_TRACK: "{org} arbetar enligt plan med uppdraget och har under perioden tagit "
     "fram exempel på hur de globala målen integreras i verksamheten.",
     Progress.AT_RISK: "{org} har påbörjat uppdraget men riskerar förseningar, främst på grund "
