@@ -41,6 +41,14 @@ class User(AbstractUser):
     def is_reviewer(self) -> bool:
         return self.has_perm("assignments.review_report")
 
+    def writes_reports_as(self, role: str) -> bool:
+        """
+        Who writes an organisation's reports, for a membership already at hand: its
+        reporters, unless they review (or administer), since a reviewer never changes a
+        reporter's text. ``Organisation.objects.reported_by`` is the same rule in a query.
+        """
+        return role == MembershipRole.REPORTER and not self.is_reviewer
+
 
 class OrganisationKind(models.TextChoices):
     KOMMUNSTYRELSE = "kommunstyrelse", _("City executive board")
@@ -68,6 +76,12 @@ class OrganisationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
+
+    def reported_by(self, user) -> OrganisationQuerySet:
+        """The organisations whose reports ``user`` writes (``User.writes_reports_as``)."""
+        if not user.is_authenticated or user.is_reviewer:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role=MembershipRole.REPORTER)
 
 
 class Organisation(models.Model):
@@ -464,15 +478,6 @@ class ReportQuerySet(models.QuerySet):
         if user.is_superuser or user.has_perm("assignments.review_report"):
             return self
         return self.filter(organisation__memberships__user=user)
-
-    def editable_by(self, user) -> ReportQuerySet:
-        """Reports ``user`` may change: reporters of the report's organisation only."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            organisation__memberships__user=user,
-            organisation__memberships__role=MembershipRole.REPORTER,
-        )
 
     def awaiting_review(self) -> ReportQuerySet:
         return self.filter(status=ReportStatus.SUBMITTED)

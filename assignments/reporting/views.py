@@ -32,7 +32,6 @@ from assignments.models import (
     Assignment,
     Attachment,
     Membership,
-    MembershipRole,
     Organisation,
     Report,
     ReportAction,
@@ -113,7 +112,7 @@ def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     for membership in memberships:
         organisation = membership.organisation
         group = OrganisationGroup(
-            organisation, can_report=membership.role == MembershipRole.REPORTER
+            organisation, can_report=request.user.writes_reports_as(membership.role)
         )
         for period in periods:
             rows = [
@@ -141,9 +140,7 @@ def report_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         # Only a hand-made request gets here: the buttons send valid numbers.
         raise Http404
     organisation = get_object_or_404(
-        Organisation.objects.filter(
-            memberships__user=request.user, memberships__role=MembershipRole.REPORTER
-        ),
+        Organisation.objects.reported_by(request.user),
         pk=form.cleaned_data["organisation"],
     )
     assignment = get_object_or_404(

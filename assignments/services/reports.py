@@ -30,7 +30,6 @@ from assignments.models import (
     TRANSITIONS,
     Assignment,
     Attachment,
-    MembershipRole,
     Organisation,
     Report,
     ReportAction,
@@ -54,13 +53,7 @@ def is_reporter(user: User, organisation: Organisation) -> bool:
     A reviewer (or an administrator) never changes a reporter's text, whatever memberships
     they hold.
     """
-    return (
-        user.is_authenticated
-        and user.memberships.filter(
-            organisation=organisation, role=MembershipRole.REPORTER
-        ).exists()
-        and not user.is_reviewer
-    )
+    return Organisation.objects.reported_by(user).filter(pk=organisation.pk).exists()
 
 
 def version_authors(report: Report) -> set[int]:
