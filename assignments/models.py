@@ -479,9 +479,6 @@ class ReportQuerySet(models.QuerySet):
             return self
         return self.filter(organisation__memberships__user=user)
 
-    def awaiting_review(self) -> ReportQuerySet:
-        return self.filter(status=ReportStatus.SUBMITTED)
-
     def public(self) -> PublicReportQuerySet:
         """
         The one way the public pages, the open data and the feeds read reports: those with a

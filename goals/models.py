@@ -243,11 +243,3 @@ class GlobalTarget(models.Model):
     @property
     def text(self) -> LocalizedText:
         return localized(self, "text")
-
-    @staticmethod
-    def position_for(code: str) -> int:
-        """Sort key for a target code: "1.2" → 2, "1.10" → 10, "1.a" → 101, "8.F" → 106."""
-        suffix = code.split(".", 1)[1]
-        if suffix.isdigit():
-            return int(suffix)
-        return 100 + ord(suffix.lower()) - ord("a") + 1
