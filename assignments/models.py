@@ -433,7 +433,7 @@ class ReportContent(models.Model):
     def progress_label(self) -> str:
         """The progress in words, as ``get_progress_display()`` gives it, for the public
         pages' lists: Django's method builds a dict of every choice on each call, which
-        costs five times as much as this lookup."""
+        costs several times as much as this lookup (docs/performance.md, "Templates")."""
         try:
             return str(Progress(self.progress).label)
         except ValueError:  # not one of the choices: shown as it is, as Django does
@@ -813,8 +813,8 @@ class PublishedContribution(models.Model):
     Written by ``Report.objects.refresh_publication()`` (``refresh_contributions``) whenever
     a report is published, never edited. The goal pages read their newest reports per target
     and their progress counts from it, without following every published report through its
-    published version to the version's targets: at ten times Malmö's data those two queries
-    took 92 and 82 ms that way, and 55 and 19 ms here (EXPLAIN ANALYZE, one run). What it
+    published version to the version's targets, which cost several times as much (figures in
+    docs/performance.md, "Stored facts and read models"). What it
     copies cannot change while the version is public: a report keeps its assignment,
     organisation and period, and a version never changes.
     """

@@ -117,7 +117,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS
 # On PostgreSQL, queries are sent with their parameters apart (server-side binding), so that
 # psycopg can prepare a query the connection has run PREPARE_THRESHOLD times: PostgreSQL then
 # plans it once per connection instead of on every request. The public pages' queries take
-# PostgreSQL longer to plan than to run (see README, "What the benchmarks taught"). Turn it
+# PostgreSQL longer to plan than to run (docs/performance.md, "Queries"). Turn it
 # off behind a connection pooler that cannot keep prepared statements (PgBouncer in
 # transaction mode before 1.21).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(

@@ -13,10 +13,11 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     process.
 
     ``{% static %}`` asks the storage for the URL on every render: a look-up in the manifest
-    and a URL join, some 25 µs, five to seven times on every page. The manifest is read once,
-    when the process starts, and cannot change while it runs (a deployment runs
-    ``collectstatic`` and restarts the servers), so neither can the URLs. A name the manifest
-    does not hold still raises ``ValueError`` on every call, as without the cache.
+    and a URL join, five to seven times on every page (docs/performance.md, "Templates").
+    The manifest is read once, when the process starts, and cannot change while it runs (a
+    deployment runs ``collectstatic`` and restarts the servers), so neither can the URLs. A
+    name the manifest does not hold still raises ``ValueError`` on every call, as without
+    the cache.
     """
 
     def __init__(self, *args, **kwargs) -> None:

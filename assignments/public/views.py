@@ -623,7 +623,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     # A query of its own: joined into the first, its four tables would take PostgreSQL
-    # longer to plan (ten tables) than both queries take to run.
+    # longer to plan (ten tables) than both queries take to run (docs/performance.md).
     report.assignment = Assignment.objects.select_related("budget", "council_goal__area").get(
         pk=report.assignment_id
     )
