@@ -65,7 +65,7 @@ def squash(text: str) -> str:
 
 def render(template: str, chart, language: str = "en") -> str:
     with translation.override(language):
-        return render_to_string(f"charts/{template}", {"chart": chart})
+        return render_to_string(f"public/charts/{template}", {"chart": chart})
 
 
 SAMPLE = {"not_started": 1, "on_track": 4, "at_risk": 2, "off_track": 1, "completed": 2}

@@ -3,16 +3,16 @@ Charts of the public pages, drawn on the server as SVG: no JavaScript.
 
 Each function here is pure: it takes plain numbers (counted by the view, from published
 report versions only) and returns a small frozen dataclass with every position and size
-already worked out, so the templates in ``templates/charts/`` only loop and draw. No
+already worked out, so the templates in ``templates/public/charts/`` only loop and draw. No
 database queries happen here.
 
 Every chart is readable without its picture: the graphic has ``role="img"`` with a name and
 a description in words, the same numbers are in a table, and the progress values are told
 apart by pattern and by a text legend, not by colour alone. Include a chart with
 
-    {% include "charts/_progress_distribution.html" with chart=chart only %}
-    {% include "charts/_progress_over_periods.html" with chart=chart only %}
-    {% include "charts/_coverage_matrix.html" with chart=chart only %}
+    {% include "public/charts/_progress_distribution.html" with chart=chart only %}
+    {% include "public/charts/_progress_over_periods.html" with chart=chart only %}
+    {% include "public/charts/_coverage_matrix.html" with chart=chart only %}
 """
 
 from __future__ import annotations

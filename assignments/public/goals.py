@@ -121,7 +121,7 @@ def _goal_list(request: HttpRequest, framework: str) -> HttpResponse:
     )
     return render(
         request,
-        "goals/goal_list.html",
+        "public/goal_list.html",
         {"framework": framework, "cards": cards, "coverage": coverage},
     )
 
@@ -237,7 +237,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
     progress = _progress_by_period(contributing)
     return render(
         request,
-        "goals/goal_detail.html",
+        "public/goal_detail.html",
         {
             "framework": framework,
             "goal": goal,

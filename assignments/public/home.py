@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             latest_reports=latest_reports(),
             periods=periods_with_published_reports(budget),
         )
-    return render(request, "assignments/home.html", context)
+    return render(request, "public/home.html", context)
 
 
 def _global_goals() -> Prefetch:

@@ -45,8 +45,8 @@ class GoalGroup:
 class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Checkboxes in one fieldset per group (per global goal), folded when none is ticked."""
 
-    template_name = "assignments/widgets/grouped_checkboxes.html"
-    option_template_name = "assignments/widgets/grouped_checkbox_option.html"
+    template_name = "reporting/widgets/grouped_checkboxes.html"
+    option_template_name = "reporting/widgets/grouped_checkbox_option.html"
 
 
 class TargetsField(forms.TypedMultipleChoiceField):

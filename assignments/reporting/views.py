@@ -126,7 +126,7 @@ def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
         groups.append(group)
     return render(
         request,
-        "assignments/my_assignments.html",
+        "reporting/my_assignments.html",
         {"groups": groups, "has_memberships": bool(memberships)},
     )
 
@@ -170,7 +170,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     return render(
         request,
-        "assignments/report_detail.html",
+        "reporting/report_detail.html",
         {
             "report": report,
             "can_edit": _can_edit(request, report),
@@ -191,7 +191,7 @@ def report_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> H
     )
     return render(
         request,
-        "assignments/report_version.html",
+        "reporting/report_version.html",
         {
             "report": report,
             "version": version,
@@ -294,7 +294,7 @@ def _render_report_form(
         conflict = {**_conflict(report.pk, form), "changed": _changed_meanwhile(report)}
     return render(
         request,
-        "assignments/report_form.html",
+        "reporting/report_form.html",
         {
             "report": report,
             "form": form,
@@ -369,7 +369,7 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("assignments:report_detail", pk=report.pk)
     return render(
         request,
-        "assignments/report_submit.html",
+        "reporting/report_submit.html",
         {
             "report": report,
             "form": form,

@@ -11,6 +11,10 @@ in its lists: reversing a name costs 30–100 µs, more than rendering the list 
 A route of one argument differs from one address to the next only in that argument, so each
 process reverses it once per language, script prefix and URLconf, with a marker in the
 argument's place, and then puts each argument where the marker was.
+
+``{% organisation_name %}`` is the name of the organisation behind the portal, from the
+setting PORTAL_ORGANISATION_NAME: never written into a template. A tag rather than a context
+processor, so that the error pages, rendered without a request, have it too.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import functools
 import re
 
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -39,6 +44,12 @@ SITE_URL_NAMES = {
     "login": "login",
     "logout": "logout",
 }
+
+
+@register.simple_tag
+def organisation_name() -> str:
+    """The organisation behind the portal (settings.PORTAL_ORGANISATION_NAME)."""
+    return settings.PORTAL_ORGANISATION_NAME
 
 
 @functools.lru_cache(maxsize=32)
