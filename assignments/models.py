@@ -757,15 +757,6 @@ class Report(ReportContent):
     def is_published(self) -> bool:
         return self.status == ReportStatus.PUBLISHED
 
-    @property
-    def is_sent_back(self) -> bool:
-        """Sent back to the reporters (or reopened for a correction), with the reviewer's note."""
-        return self.status == ReportStatus.RETURNED
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == ReportStatus.PUBLISHED
-
 
 class ReportVersion(ReportContent):
     """The content of a report as it was submitted: never changed after it is written."""

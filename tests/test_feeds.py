@@ -58,7 +58,7 @@ def test_the_feed_lists_published_reports_in_their_published_version_only(client
     for marker in UNPUBLISHED_MARKERS:
         assert marker not in body
     public = [every_state[state] for state in ("published", "reopened", "reapproved")]
-    assert parsed.feed.title == "Published reports – Malmö stad's sustainability portal"
+    assert parsed.feed.title == "Published reports – the sustainability portal of Malmö stad"
     assert {entry.link for entry in parsed.entries} == {report_url(r) for r in public}
     by_link = {entry.link: entry for entry in parsed.entries}
     for report, marker in zip(public, PUBLISHED_MARKERS, strict=True):

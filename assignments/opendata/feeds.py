@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -36,13 +37,15 @@ class PublishedReportsFeed(Feed):
         return response
 
     def title(self, obj=None) -> str:
-        return _("Published reports – Malmö stad's sustainability portal")
+        return _("Published reports – the sustainability portal of %(organisation)s") % {
+            "organisation": settings.PORTAL_ORGANISATION_NAME
+        }
 
     def subtitle(self, obj=None) -> str:
         return _(
-            "Reports of Malmö's committees and companies on their assignments, as published "
-            "after review by the sustainability office."
-        )
+            "Reports of the committees and companies of %(organisation)s on their assignments, "
+            "as published after review by the sustainability office."
+        ) % {"organisation": settings.PORTAL_ORGANISATION_NAME}
 
     def link(self, obj=None) -> str:
         return reverse("opendata:index")
@@ -98,9 +101,10 @@ class GoalReportsFeed(PublishedReportsFeed):
 
     # Django's Feed passes these the goal from get_object(); the feed above has no object.
     def title(self, obj: GlobalGoal) -> str:  # type: ignore[override]
-        return _("Published reports on goal %(number)s: %(title)s – Malmö stad") % {
+        return _("Published reports on goal %(number)s: %(title)s – %(organisation)s") % {
             "number": obj.number,
             "title": obj.title,
+            "organisation": settings.PORTAL_ORGANISATION_NAME,
         }
 
     def link(self, obj: GlobalGoal) -> str:  # type: ignore[override]

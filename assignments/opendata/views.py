@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from assignments.caching import public_page
@@ -39,7 +41,7 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpRespo
 
 
 PACKAGE_DESCRIPTION = _(
-    "The assignments of Malmö's city council budget to the city's committees and "
+    "The assignments of the city council budget of %(organisation)s to its committees and "
     "companies, their links to the UN global goals, and the published reports on "
     "how the work is going."
 )
@@ -47,14 +49,16 @@ PACKAGE_DESCRIPTION = _(
 
 def datapackage(request: HttpRequest) -> JsonResponse:
     """The downloads described as a Frictionless (tabular) Data Package."""
+    organisation = settings.PORTAL_ORGANISATION_NAME
     descriptor = {
         "profile": "tabular-data-package",
-        "name": "malmo-stad-sustainability-assignments",
-        "title": str(_("Malmö stad: sustainability assignments and reports")),
-        "description": f"{PACKAGE_DESCRIPTION} {CSV_TEXT_RULE}",
+        "name": f"{slugify(organisation)}-sustainability-assignments",
+        "title": _("%(organisation)s: sustainability assignments and reports")
+        % {"organisation": organisation},
+        "description": f"{PACKAGE_DESCRIPTION % {'organisation': organisation}} {CSV_TEXT_RULE}",
         "homepage": request.build_absolute_uri(reverse("opendata:index")),
         "licenses": [CC0],
-        "keywords": ["Malmö", "Agenda 2030", "SDG", "budget"],
+        "keywords": [organisation, "Agenda 2030", "SDG", "budget"],
         "resources": [dataset.resource(request) for dataset in DATASETS.values()],
     }
     response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
