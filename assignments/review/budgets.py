@@ -29,7 +29,7 @@ from goals.models import Budget
 
 @admin.register(Budget)
 class BudgetAdmin(GoalsBudgetAdmin):
-    actions = [*(GoalsBudgetAdmin.actions or ()), "copy_to_next_year"]
+    actions = [*(GoalsBudgetAdmin.actions or ()), "copy_to_next_year"]  # type: ignore[misc]  # the stubs cannot mark actions a ClassVar
     copy_template = "admin/goals/budget/copy_to_next_year.html"
 
     def has_copy_permission(self, request: HttpRequest) -> bool:
@@ -104,4 +104,6 @@ class BudgetAdmin(GoalsBudgetAdmin):
             copy.responsibilities,
         ):
             if objects:
-                LogEntry.objects.log_actions(request.user.pk, objects, ADDITION, message)
+                user_id = request.user.pk
+                assert user_id is not None  # only signed-in staff reach the admin
+                LogEntry.objects.log_actions(user_id, objects, ADDITION, message)

@@ -77,6 +77,8 @@ class CityDataImportExportMixin(ImportExportMixin):
                 if row.import_type == import_type and row.instance is not None
             ]
             if objects:
-                LogEntry.objects.log_actions(
-                    request.user.pk, objects, flag, message, single_object=len(objects) == 1
+                user_id = request.user.pk
+                assert user_id is not None  # only signed-in staff reach the admin
+                LogEntry.objects.log_actions(  # type: ignore[call-overload]  # the stubs take only a literal single_object
+                    user_id, objects, flag, message, single_object=len(objects) == 1
                 )

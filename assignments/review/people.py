@@ -8,6 +8,8 @@ a password.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
@@ -32,6 +34,15 @@ from .imports import CityDataImportExportMixin
 from .resources import (
     OrganisationResource,
 )
+
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, for the type checker only.
+    from django.contrib.admin.options import InlineModelAdmin
+
+    _InlineBase = InlineModelAdmin[Any, Any]
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _InlineBase = _ModelAdminBase = object
 
 # People and organisations
 
@@ -60,7 +71,8 @@ class MembershipForm(forms.ModelForm):
             for field in self.fields.values():
                 field.disabled = True
         elif "user" in self.fields:
-            self.fields["user"].queryset = roles.manageable_users(actor)
+            user_field = cast(forms.ModelChoiceField, self.fields["user"])
+            user_field.queryset = roles.manageable_users(actor)
 
     @classmethod
     def for_actor(cls, actor: User) -> type[MembershipForm]:
@@ -85,7 +97,7 @@ class MembershipFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class MembershipInlineMixin:
+class MembershipInlineMixin(_InlineBase):
     """Inlines of memberships give the form the signed-in person's rights."""
 
     form = MembershipForm
@@ -96,7 +108,7 @@ class MembershipInlineMixin:
         return super().get_formset(request, obj, **kwargs)
 
 
-class PeoplePermissionMixin:
+class PeoplePermissionMixin(_ModelAdminBase):
     """
     Changing or deleting an account, or a membership, needs the right to manage the person
     it belongs to (``roles.may_manage_user``), on top of the model's permission.
@@ -122,7 +134,7 @@ class UserMembershipInline(MembershipInlineMixin, admin.TabularInline):
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
-    class Meta(auth_forms.AdminUserCreationForm.Meta):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # Meta missing from the stubs
         model = User
 
 
@@ -152,14 +164,14 @@ class InvitationForm(forms.ModelForm):
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
-    class Meta(auth_forms.UserChangeForm.Meta):
+    class Meta(auth_forms.UserChangeForm.Meta):  # type: ignore[name-defined]  # Meta missing from the stubs
         model = User
 
 
 class ProfileForm(UserChangeForm):
     """An account as someone who is no superuser changes it: no password and no rights."""
 
-    password = None
+    password = None  # type: ignore[assignment]  # None removes the parent form's field; the stubs don't know that
 
 
 @admin.register(User)
@@ -213,15 +225,15 @@ class UserAdmin(PeoplePermissionMixin, auth_admin.UserAdmin):
                 fieldsets.append((title, {**options, "fields": fields}))
         return fieldsets
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if request.user.is_superuser:
-            return super().get_form(request, obj, **kwargs)
+            return super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             kwargs["form"] = InvitationForm
             kwargs["fields"] = None
-            return admin.ModelAdmin.get_form(self, request, obj, **kwargs)
+            return admin.ModelAdmin.get_form(self, request, obj, change=change, **kwargs)
         kwargs["form"] = ProfileForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -327,9 +339,9 @@ class MembershipAdmin(PeoplePermissionMixin, admin.ModelAdmin):
     ordering = ["organisation__name", "user__username"]
     autocomplete_fields = ["user", "organisation"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = MembershipForm.for_actor(request.user)
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def person_of(self, obj: Membership) -> User:
         return obj.user

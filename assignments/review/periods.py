@@ -5,6 +5,7 @@ Reporting periods: closing and reopening them, and "Who has reported" with its C
 from __future__ import annotations
 
 import csv
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,12 @@ from assignments.models import (
 from assignments.selectors import current_period
 from assignments.selectors.status import ReportingStatus, StatusLine, reporting_status
 from assignments.spreadsheets import formula_safe
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _ReportCount(TypedDict):
+        report_count: int
 
 
 def csv_header() -> list[str]:
@@ -87,7 +94,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=gettext_lazy("reports"), ordering="report_count")
-    def report_count(self, obj: ReportingPeriod) -> int:
+    def report_count(self, obj: WithAnnotations[ReportingPeriod, _ReportCount]) -> int:
         return obj.report_count
 
     def get_urls(self):

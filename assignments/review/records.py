@@ -32,7 +32,7 @@ class ReportVersionAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    fields = [
+    fields = (
         "report",
         "number",
         "created_at",
@@ -46,7 +46,7 @@ class ReportVersionAdmin(admin.ModelAdmin):
         "next_steps",
         "obstacles",
         "attachments",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
@@ -80,7 +80,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "uploaded_at"
     ordering = ["-uploaded_at"]
-    fields = [
+    fields = (
         "report",
         "file",
         "original_name",
@@ -89,7 +89,7 @@ class AttachmentAdmin(admin.ModelAdmin):
         "uploaded_at",
         "uploaded_by",
         "detached",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
@@ -122,7 +122,7 @@ class ReportEventAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "at"
     ordering = ["-at", "-pk"]
-    fields = ["report", "action", "from_status", "to_status", "actor", "at", "version", "note"]
+    fields = ("report", "action", "from_status", "to_status", "actor", "at", "version", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
@@ -146,7 +146,7 @@ class DeadlineReminderAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name"]
     date_hierarchy = "sent_on"
     ordering = ["-sent_on", "organisation__name"]
-    fields = ["organisation", "period", "sent_on", "recipients"]
+    fields = ("organisation", "period", "sent_on", "recipients")
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

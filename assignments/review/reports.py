@@ -20,16 +20,17 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Field, Q
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -37,7 +38,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
+from django.template.response import SimpleTemplateResponse, TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -70,6 +71,10 @@ from malmo_portal.params import to_int
 
 from .base import REPORT_RELATED, PeriodListFilter, ReadOnlyInlineMixin
 
+if TYPE_CHECKING:
+    from django.db.models.options import Options
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 # Reports: read-only, written by the reporters' pages and assignments.services
 
 
@@ -80,7 +85,7 @@ def attachment_url(attachment: Attachment) -> str:
 
 class ReportVersionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ReportVersion
-    fields = ["number", "created_at", "created_by", "progress", "percent_complete"]
+    fields = ("number", "created_at", "created_by", "progress", "percent_complete")
     readonly_fields = fields
     show_change_link = True
 
@@ -90,7 +95,7 @@ class ReportVersionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Attachment
-    fields = ["download", "content_type", "file_size", "uploaded_at", "uploaded_by", "detached"]
+    fields = ("download", "content_type", "file_size", "uploaded_at", "uploaded_by", "detached")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -314,7 +319,7 @@ def word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
 
 @dataclass(frozen=True)
 class ComparedField:
-    label: str
+    label: StrOrPromise
     previous: SafeString
     current: SafeString
     changed: bool
@@ -332,7 +337,9 @@ def compare_versions(previous: ReportVersion | None, current: ReportVersion) -> 
     """Each content field of ``current`` beside ``previous``'s, with the changes marked."""
     rows = []
     for name in ReportContent.CONTENT_FIELDS:
-        label = capfirst(ReportVersion._meta.get_field(name).verbose_name)
+        field = ReportVersion._meta.get_field(name)
+        assert isinstance(field, Field)  # the content fields are the version's own columns
+        label = capfirst(field.verbose_name)
         new = _shown(current, name)
         if previous is None:
             if new:
@@ -351,7 +358,8 @@ def compare_versions(previous: ReportVersion | None, current: ReportVersion) -> 
 class DecisionForm(forms.Form):
     """A decision on the version the reviewer read; ``version`` tells which one that was."""
 
-    note = forms.CharField(
+    # None in a form that asks for no note (PublishForm).
+    note: forms.CharField | None = forms.CharField(
         label=_("Note (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -395,10 +403,10 @@ class Decision:
     form_class: type[DecisionForm]
     apply: Callable[..., Report]
     action: ReportAction
-    button: str
-    done: str
-    done_many: str
-    refused_many: str
+    button: StrOrPromise
+    done: StrOrPromise
+    done_many: StrOrPromise
+    refused_many: StrOrPromise
 
     @property
     def name(self) -> str:
@@ -536,7 +544,7 @@ class ReportAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "submitted_at"
     # The oldest submission first: the review queue is worked through in order of arrival.
-    ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    ordering = [F("submitted_at").asc(nulls_last=True), "pk"]  # type: ignore[list-item]  # the admin orders by expressions too; the stubs allow names only
     actions = ["approve_selected", "send_back_selected"]
     fieldsets = [
         (None, {"fields": ["assignment", "organisation", "period", "status"]}),
@@ -571,7 +579,7 @@ class ReportAdmin(admin.ModelAdmin):
         ),
     ]
     # Every field: a report's content and state change only through assignments.services.
-    readonly_fields = [field for _title, options in fieldsets for field in options["fields"]]
+    readonly_fields = flatten_fieldsets(fieldsets)
     # The event log is shown at the top of the page, with the review.
     inlines = [ReportVersionInline, AttachmentInline]
 
@@ -612,6 +620,8 @@ class ReportAdmin(admin.ModelAdmin):
                 relation, _sep, name = field.partition("__")
                 if name:
                     related = Report._meta.get_field(relation).related_model
+                    # search_fields follow relations, which Django has resolved to models.
+                    assert related is not None and not isinstance(related, str)
                     found = related._default_manager.filter(**{f"{name}__icontains": word})
                     matches |= Q(**{f"{relation}__in": found.values("pk")})
                 else:
@@ -663,7 +673,8 @@ class ReportAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
 
-        class ReportChangeList(base):
+        # The base is whichever ChangeList the admin site gives: a class known only at run time.
+        class ReportChangeList(base):  # type: ignore[valid-type, misc]
             """Clearing the filters shows every report: the bare list is the queue."""
 
             # Where "Show all" beside the result count leads (templates/admin/search_form.html).
@@ -718,6 +729,9 @@ class ReportAdmin(admin.ModelAdmin):
             found, _duplicates = self.get_search_results(
                 request, self.get_queryset(request), changelist.query
             )
+            # Only a rendered list has a changelist: a template response and its context.
+            assert isinstance(response, SimpleTemplateResponse)
+            assert response.context_data is not None
             response.context_data["found_elsewhere"] = found.count()
         return response
 
@@ -756,9 +770,14 @@ class ReportAdmin(admin.ModelAdmin):
             ReportVersion.objects.select_related("created_by")
             .filter(pk=report.current_version_id)
             .first()
+            if report.current_version_id is not None
+            else None
         )
         previous = previous_version(report, version)
-        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        preserved: dict[str, Options[Any] | str] = {
+            "preserved_filters": self.get_preserved_filters(request),
+            "opts": self.opts,
+        }
         decisions = [
             DecisionOnPage(
                 decision,
@@ -803,7 +822,7 @@ class ReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         report = self.get_object(request, unquote(object_id))
         if report is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]  # private ModelAdmin method missing from the stubs
         form = chosen.form_class(request.POST, auto_id=f"id_{chosen.name}_%s")
         if not form.is_valid():
             # The page again, as a GET renders it, with the error and what was typed.
