@@ -49,6 +49,14 @@ def assignment(budget, organisation):
     return factories.make_assignment(budget=budget, organisations=[organisation])
 
 
+@pytest.fixture
+def workflow(organisation, period, reporter, reviewer):
+    """Makes reports through the services, as staff would, up to a given state."""
+    from tests.helpers import Workflow
+
+    return Workflow(organisation, period, reporter, reviewer)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """A request to an /en/ page leaves English active in the thread; no test inherits it."""

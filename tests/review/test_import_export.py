@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -29,10 +28,11 @@ from assignments.models import (
 from assignments.spreadsheets import FORMULA_STARTS
 from goals.models import Framework, GlobalGoal
 from tests import factories
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+EXAMPLES = ROOT / "docs" / "examples"
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
 

@@ -12,9 +12,7 @@ import pytest
 from django.urls import reverse
 
 from assignments import services
-
-from .test_reporting import PDF, upload
-from .test_settings import manage, production_environment, python
+from tests.helpers import PDF, manage, production_environment, python, upload
 
 BUCKET = "malmo-portal-test"
 

@@ -15,8 +15,7 @@ from django.utils.translation import override
 from assignments.models import ReportAction
 from goals.models import GlobalGoal
 from tests import factories
-from tests.test_opendata import make_reports_in_every_state
-from tests.test_opendata import workflow as workflow
+from tests.helpers import make_reports_in_every_state
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -29,45 +29,10 @@ from assignments.models import (
 from assignments.review.reports import word_diff
 from goals.models import Framework, GlobalGoal, GlobalTarget
 from tests import factories
+from tests.helpers import PDF
+from tests.review.helpers import changelist, review_page, submit, url, write
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def url(name: str, *args, **query) -> str:
-    """An address of the English admin (and portal), so that tests read English wording."""
-    with translation.override("en"):
-        address = reverse(name, args=args)
-    return f"{address}?{urlencode(query)}" if query else address
-
-
-def changelist(**query) -> str:
-    return url("admin:assignments_report_changelist", **query)
-
-
-def review_page(report: Report) -> str:
-    return url("admin:assignments_report_change", report.pk)
-
-
-def write(
-    *, assignment, organisation, period, by, summary="Arbetet går enligt plan.", **content
-) -> Report:
-    """A saved draft, made the way the reporters' pages make it."""
-    report = services.create_report(
-        assignment=assignment, organisation=organisation, period=period, by=by
-    )
-    return services.save_report(
-        report=report, by=by, content={"summary": summary, "progress": "on_track", **content}
-    )
-
-
-def submit(**kwargs) -> Report:
-    """A submitted report: written, saved and submitted through the services."""
-    by = kwargs["by"]
-    report = write(**kwargs)
-    services.submit_report(report=report, by=by)
-    return Report.objects.get(pk=report.pk)
 
 
 def rows(response) -> list[Report]:

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,8 +15,9 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from goals.models import Budget, CouncilGoal, GoalArea
+from tests.helpers import ROOT
 
-SEED = Path(__file__).resolve().parent.parent / "assignments" / "data"
+SEED = ROOT / "assignments" / "data"
 SEED = SEED / "budget-2018-excerpt.sv.txt"
 
 MODELS = [Budget, GoalArea, CouncilGoal, Organisation, Assignment, Responsibility, ReportingPeriod]

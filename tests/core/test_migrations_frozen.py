@@ -17,7 +17,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 MIGRATION_DIRS = [ROOT / "assignments" / "migrations", ROOT / "goals" / "migrations"]
 PROJECT_PACKAGES = {"assignments", "goals", "malmo_portal"}
 

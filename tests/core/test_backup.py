@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 # Variables of the test session that must not reach the processes under test: they would
 # point them at the session's database, media, backups, cache or mail server.

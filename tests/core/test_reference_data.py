@@ -2,14 +2,14 @@
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 
 from goals.models import Framework, GlobalGoal, GlobalTarget
+from tests.helpers import ROOT
 
-DATA = Path(__file__).resolve().parent.parent / "goals" / "data"
+DATA = ROOT / "goals" / "data"
 
 # The number of targets of each SDG, from the UN resolution A/RES/70/1.
 SDG_TARGETS_PER_GOAL = [7, 8, 13, 10, 9, 8, 5, 12, 8, 10, 10, 11, 5, 10, 12, 12, 19]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from goals.models import Framework, GlobalTarget
+from tests.helpers import ROOT
 
-DATA = Path(__file__).resolve().parent.parent / "goals" / "data"
+DATA = ROOT / "goals" / "data"
 
 BEFORE = ("goals", "0002_global_frameworks")
 MIGRATION = ("goals", "0003_more_swedish_target_texts")

@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 import json
-from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -27,116 +26,19 @@ from assignments.models import (
 from assignments.opendata import datasets as opendata
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
+from tests.helpers import (
+    PUBLISHED_MARKERS,
+    UNPUBLISHED_MARKERS,
+    Workflow,
+    make_reports_in_every_state,
+    target,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-# Text that must never leave the portal: it is in no published version.
-UNPUBLISHED_MARKERS = (
-    "DRAFTONLY",
-    "SUBMITTEDONLY",
-    "RETURNEDONLY",
-    "APPROVEDONLY",
-    "CORRECTIONONLY",
-    "REAPPROVEDONLY",
-)
-PUBLISHED_MARKERS = ("PUBLISHEDFIRST", "PUBLISHEDREOPENED", "PUBLISHEDREAPPROVED")
 DATASETS = list(opendata.DATASETS)
 FORMATS = ["csv", "json"]
-
-
-def content(marker: str, percent: int = 50) -> dict:
-    return {
-        "progress": "on_track",
-        "percent_complete": percent,
-        "summary": f"{marker} sammanfattning",
-        "narrative": f"{marker} redogörelse",
-        "global_goals_integration": f"{marker} integrering",
-        "next_steps": f"{marker} nästa steg",
-        "obstacles": f"{marker} hinder",
-    }
-
-
-def target(code: str) -> GlobalTarget:
-    return GlobalTarget.objects.get(goal__framework="sdg", code=code)
-
-
-@dataclass
-class Workflow:
-    """Makes reports through the services, as staff would, up to a given state."""
-
-    organisation: Organisation
-    period: object
-    reporter: object
-    reviewer: object
-
-    def report(self, marker: str, *, until: str, targets=(), assignment=None) -> Report:
-        assignment = assignment or factories.make_assignment(
-            budget=self.period.budget, organisations=[self.organisation]
-        )
-        report = services.create_report(
-            assignment=assignment,
-            organisation=self.organisation,
-            period=self.period,
-            by=self.reporter,
-        )
-        services.save_report(
-            report=report,
-            by=self.reporter,
-            content=content(marker),
-            targets=[target(code) for code in targets],
-        )
-        if until == "draft":
-            return report
-        services.submit_report(report=report, by=self.reporter)
-        if until == "submitted":
-            return report
-        if until == "returned":
-            services.return_report(report=report, by=self.reviewer, note="Komplettera.")
-            return report
-        services.approve_report(report=report, by=self.reviewer)
-        if until == "approved":
-            return report
-        return services.publish_report(report=report, by=self.reviewer)
-
-    def correct(self, report: Report, marker: str, *, targets=(), until: str = "draft") -> Report:
-        """Reopen a published report and write a correction, taken as far as ``until``."""
-        services.reopen_report(report=report, by=self.reviewer, note="Rätta siffrorna.")
-        services.save_report(
-            report=report,
-            by=self.reporter,
-            content=content(marker, percent=90),
-            targets=[target(code) for code in targets],
-        )
-        if until == "approved":
-            services.submit_report(report=report, by=self.reporter)
-            services.approve_report(report=report, by=self.reviewer)
-        report.refresh_from_db()
-        return report
-
-
-@pytest.fixture
-def workflow(organisation, period, reporter, reviewer) -> Workflow:
-    return Workflow(organisation, period, reporter, reviewer)
-
-
-def make_reports_in_every_state(workflow: Workflow) -> dict[str, Report]:
-    """One report in each state, each with its own text; corrections never published."""
-    reports = {
-        state: workflow.report(f"{state.upper()}ONLY", until=state, targets=["13.1"])
-        for state in ("draft", "submitted", "returned", "approved")
-    }
-    reports["published"] = workflow.report("PUBLISHEDFIRST", until="published", targets=["11.6"])
-    reopened = workflow.report("PUBLISHEDREOPENED", until="published", targets=["11.6"])
-    reports["reopened"] = workflow.correct(reopened, "CORRECTIONONLY", targets=["13.1"])
-    reapproved = workflow.report("PUBLISHEDREAPPROVED", until="published", targets=["11.6"])
-    reports["reapproved"] = workflow.correct(
-        reapproved, "REAPPROVEDONLY", targets=["13.1"], until="approved"
-    )
-    partnership = GlobalGoal.objects.get(framework="mdg", number=8)
-    for report in reports.values():
-        report.assignment.global_goals.add(partnership)
-    return reports
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.contrib.messages import get_messages
 from assignments import services
 from assignments.models import Report, ReportAction, ReportStatus
 from tests import factories
-from tests.test_review import changelist, review_page, submit, url, write
+from tests.review.helpers import changelist, review_page, submit, url, write
 
 pytestmark = pytest.mark.django_db
 

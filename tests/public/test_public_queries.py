@@ -22,7 +22,7 @@ from assignments.models import (
 )
 from goals.models import Budget, CouncilGoal, GlobalGoal, GoalArea
 from tests import factories
-from tests.test_public_pages import Reporting, url
+from tests.public.helpers import Reporting, url
 
 PROGRESS = list(Progress.values)
 TARGETS = ["11.6", "13.3", "14.1", "17.17", "9.c", "16.6"]

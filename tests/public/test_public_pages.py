@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import translation
 
 from assignments import services
@@ -30,82 +28,8 @@ from assignments.models import (
 )
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from tests import factories
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-# Making reports through the workflow, as real use does
-
-
-@dataclass
-class Reporting:
-    """Reports made through ``assignments.services``, with one reporter per organisation."""
-
-    reviewer: User
-    reporters: dict[int, User] = field(default_factory=dict)
-
-    def reporter(self, organisation: Organisation) -> User:
-        if organisation.pk not in self.reporters:
-            self.reporters[organisation.pk] = factories.make_member(organisation)
-        return self.reporters[organisation.pk]
-
-    def write(
-        self,
-        report: Report,
-        *,
-        summary: str,
-        progress: str = Progress.ON_TRACK,
-        targets: list[str] = (),
-        attachments: list[str] = (),
-        **content,
-    ) -> Report:
-        reporter = self.reporter(report.organisation)
-        report = services.save_report(
-            report=report,
-            by=reporter,
-            content={"summary": summary, "progress": progress, **content},
-            targets=GlobalTarget.objects.filter(goal__framework="sdg", code__in=targets),
-        )
-        for name in attachments:
-            services.add_attachment(
-                report=report, by=reporter, upload=SimpleUploadedFile(name, PDF)
-            )
-        return report
-
-    def report(
-        self,
-        assignment: Assignment,
-        organisation: Organisation,
-        period: ReportingPeriod,
-        *,
-        status: str = ReportStatus.PUBLISHED,
-        **content,
-    ) -> Report:
-        """A report taken through the workflow to ``status``."""
-        reporter = self.reporter(organisation)
-        report = services.create_report(
-            assignment=assignment, organisation=organisation, period=period, by=reporter
-        )
-        report = self.write(report, **content)
-        if status == ReportStatus.DRAFT:
-            return report
-        return self.advance(report, status)
-
-    def advance(self, report: Report, status: str) -> Report:
-        """Submit a written report and take it on to ``status``."""
-        services.submit_report(report=report, by=self.reporter(report.organisation))
-        if status == ReportStatus.RETURNED:
-            services.return_report(report=report, by=self.reviewer, note="Komplettera, tack.")
-        elif status in (ReportStatus.APPROVED, ReportStatus.PUBLISHED):
-            services.approve_report(report=report, by=self.reviewer)
-            if status == ReportStatus.PUBLISHED:
-                services.publish_report(report=report, by=self.reviewer)
-        return Report.objects.get(pk=report.pk)
-
-    def reopen(self, report: Report) -> Report:
-        services.reopen_report(report=report, by=self.reviewer, note="Rätta siffrorna.")
-        return Report.objects.get(pk=report.pk)
-
+from tests.helpers import PDF
+from tests.public.helpers import Reporting, url
 
 # Texts that must never be public: one per unpublished state, each a distinctive word.
 SECRETS = {
@@ -338,11 +262,6 @@ def public_paths(world: World) -> list[tuple[str, list]]:
         *(("public:period_compilation", [p.pk]) for p in ReportingPeriod.objects.all()),
         ("public:accessibility", []),
     ]
-
-
-def url(name: str, *args, language: str = "en", query: str = "") -> str:
-    with translation.override(language):
-        return reverse(name, args=args) + query
 
 
 def get_html(client, path: str) -> str:

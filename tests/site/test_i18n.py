@@ -1,12 +1,12 @@
 """Every UI string is translated, and the committed compiled catalogues match their sources."""
 
-from pathlib import Path
-
 import polib
 import pytest
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+from tests.helpers import ROOT
+
+LOCALE = ROOT / "locale"
 
 
 def test_every_string_has_a_swedish_translation():

@@ -16,13 +16,12 @@ from assignments.models import ReportAction
 from assignments.opendata import feeds
 from goals.models import GlobalGoal
 from tests import factories
-from tests.test_opendata import (
+from tests.helpers import (
     PUBLISHED_MARKERS,
     UNPUBLISHED_MARKERS,
     make_reports_in_every_state,
     target,
 )
-from tests.test_opendata import workflow as workflow
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.utils import translation
 from assignments import services
 from assignments.models import MembershipRole, ReportStatus
 from tests import factories
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,6 @@ def test_make_run_gives_the_links_in_e_mail_the_address_it_serves_at(tmp_path):
     """`make run HOST=… PORT=…` sets PORTAL_BASE_URL, which every link in e-mail starts with."""
     import shutil
     import subprocess
-    from pathlib import Path
 
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
@@ -235,7 +235,7 @@ def test_make_run_gives_the_links_in_e_mail_the_address_it_serves_at(tmp_path):
     (fake / ".installed").touch()  # newer than the lock file: nothing to install
     result = subprocess.run(
         ["make", "-s", "run", f"BIN={fake}", "HOST=127.0.0.2", "PORT=8123"],
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,

@@ -8,7 +8,7 @@ import pytest
 
 from assignments import services
 from assignments.models import Progress, PublishedContribution, Report, refresh_contributions
-from tests.test_goal_pages import World, target
+from tests.public.helpers import World, target
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,10 +24,10 @@ from assignments.models import (
 )
 from goals.models import GlobalTarget
 from tests import factories
+from tests.helpers import PDF, upload
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -38,10 +37,6 @@ def docx_bytes() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
 @pytest.fixture

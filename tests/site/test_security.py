@@ -23,8 +23,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from assignments.models import User
-
-from .test_settings import ROOT, production_environment
+from tests.helpers import ROOT, production_environment
 
 pytestmark = pytest.mark.django_db
 

@@ -1,49 +1,10 @@
 """Configuration from the environment: safe development defaults, strict production."""
 
 import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION_ENV = ROOT / ".env.example"
-
-
-def production_environment() -> dict[str, str]:
-    """The process environment with the production values that .env.example shows."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    for line in PRODUCTION_ENV.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            env[key] = value
-    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-    return env
-
-
-def python(code: str, *, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """Run Python code in a process of its own with Django's settings read from env."""
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=ROOT,
-        env=env | {"DJANGO_SETTINGS_MODULE": "malmo_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import manage, production_environment, python
 
 
 def test_deploy_check_reports_no_issues_with_the_production_values():

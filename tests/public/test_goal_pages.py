@@ -14,10 +14,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from assignments import services
 from assignments.models import Progress, Report, ReportStatus
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
+from tests.public.helpers import World, target
 
 pytestmark = pytest.mark.django_db
 
@@ -81,94 +81,8 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def target(code: str, framework: str = "sdg") -> GlobalTarget:
-    return GlobalTarget.objects.get(goal__framework=framework, code=code)
-
-
 def sdg(number: int) -> GlobalGoal:
     return GlobalGoal.objects.sdg().get(number=number)
-
-
-class World:
-    """A budget, a period, a reviewer, and organisations with reporters on demand."""
-
-    def __init__(self) -> None:
-        self.budget = factories.make_budget(year=2018)
-        self.period = factories.make_period(budget=self.budget, name="Tertial 1")
-        self.reviewer = factories.make_reviewer()
-        self.reporters = {}
-
-    def organisation(self, name: str):
-        organisation = factories.make_organisation(name=name)
-        self.reporters[organisation.pk] = factories.make_member(organisation)
-        return organisation
-
-    def assignment(self, organisations, *, goals=(), targets=(), **fields):
-        assignment = factories.make_assignment(
-            budget=self.budget, organisations=organisations, **fields
-        )
-        assignment.global_goals.set(goals)
-        assignment.global_targets.set(targets)
-        return assignment
-
-    def report(
-        self,
-        assignment,
-        organisation,
-        *,
-        targets,
-        status=ReportStatus.PUBLISHED,
-        progress=Progress.ON_TRACK,
-        period=None,
-    ) -> Report:
-        """A report taken through the real workflow as far as ``status``."""
-        reporter = self.reporters[organisation.pk]
-        report = services.create_report(
-            assignment=assignment,
-            organisation=organisation,
-            period=period or self.period,
-            by=reporter,
-        )
-        report = services.save_report(
-            report=report,
-            by=reporter,
-            content={"summary": "Arbetet pågår.", "progress": progress},
-            targets=targets,
-        )
-        steps = [
-            (ReportStatus.SUBMITTED, lambda: services.submit_report(report=report, by=reporter)),
-            (
-                ReportStatus.RETURNED,
-                lambda: services.return_report(report=report, by=self.reviewer, note="Mer."),
-            ),
-            (
-                ReportStatus.APPROVED,
-                lambda: services.approve_report(report=report, by=self.reviewer),
-            ),
-            (
-                ReportStatus.PUBLISHED,
-                lambda: services.publish_report(report=report, by=self.reviewer),
-            ),
-        ]
-        for reached, step in steps:
-            if report.status == status:
-                break
-            if reached == ReportStatus.RETURNED and status != ReportStatus.RETURNED:
-                continue
-            step()
-            report.refresh_from_db()
-        return report
-
-    def resubmit_corrected(self, report: Report, *, targets, progress) -> Report:
-        """Reopen a published report and submit a correction: new targets and progress."""
-        reporter = self.reporters[report.organisation_id]
-        services.reopen_report(report=report, by=self.reviewer, note="Rätta delmålen.")
-        report = services.save_report(
-            report=report, by=reporter, content={"progress": progress}, targets=targets
-        )
-        services.submit_report(report=report, by=reporter)
-        report.refresh_from_db()
-        return report
 
 
 @pytest.fixture
