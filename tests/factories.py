@@ -101,6 +101,8 @@ def make_period(*, budget: Budget | None = None, **fields) -> ReportingPeriod:
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
+DEFAULT_CONTENT = {"summary": "Arbetet går framåt.", "progress": "on_track"}
+
 # Reopened: published, then reopened for a correction (status "returned", still public).
 REOPENED = "reopened"
 REPORT_STATES = (
@@ -145,7 +147,7 @@ def make_report(
 
     Whatever is not given is made: the organisation, an assignment of its, a period of the
     assignment's budget, a reporter of the organisation and, past "submitted", a reviewer.
-    ``content`` is what the reporter saves (a summary by default), ``targets`` the targets
+    ``content`` is what the reporter saves (DEFAULT_CONTENT if None), ``targets`` the targets
     it contributes to (GlobalTarget objects or Agenda 2030 codes; left alone if None),
     ``attachments`` the names of PDF files attached before submitting. ``note`` is the
     reviewer's when sending back, ``reopen_note`` when reopening. ``save=False`` leaves a
@@ -169,7 +171,7 @@ def make_report(
         report = services.save_report(
             report=report,
             by=reporter,
-            content=content if content is not None else {"summary": "Arbetet går framåt."},
+            content=content if content is not None else DEFAULT_CONTENT,
             targets=None if targets is None else _targets(targets),
         )
         for name in attachments:

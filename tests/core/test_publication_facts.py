@@ -9,23 +9,10 @@ import datetime
 import pytest
 
 from assignments import services
-from assignments.models import Report, ReportAction
+from assignments.models import Report, ReportAction, ReportStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(assignment, organisation, period, reporter, reviewer, summary="Klart."):
-    report = services.create_report(
-        assignment=assignment, organisation=organisation, period=period, by=reporter
-    )
-    services.save_report(
-        report=report, by=reporter, content={"summary": summary, "progress": "on_track"}
-    )
-    services.submit_report(report=report, by=reporter)
-    report.refresh_from_db()
-    services.approve_report(report=report, by=reviewer)
-    return services.publish_report(report=report, by=reviewer)
 
 
 def facts() -> dict[int, tuple]:
@@ -57,7 +44,14 @@ def shared(budget, organisation, other_organisation):
 def test_publishing_stores_the_time_of_the_published_event(
     assignment, organisation, period, reporter, reviewer
 ):
-    report = publish(assignment, organisation, period, reporter, reviewer)
+    report = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=period,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     event = report.events.get(action=ReportAction.PUBLISHED)
     assert report.published_at == event.at
     assert report.is_latest_published
@@ -69,15 +63,36 @@ def test_the_latest_period_holds_the_organisations_current_word(
     assignment, organisation, periods, reporter, reviewer
 ):
     first, second, third = periods
-    middle = publish(assignment, organisation, second, reporter, reviewer)
+    middle = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=second,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     assert middle.is_latest_published
     # An older period published afterwards does not take its place...
-    older = publish(assignment, organisation, first, reporter, reviewer)
+    older = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=first,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     assert not older.is_latest_published
     middle.refresh_from_db()
     assert middle.is_latest_published
     # ...a newer one does.
-    newest = publish(assignment, organisation, third, reporter, reviewer)
+    newest = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=third,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     assert newest.is_latest_published
     assert list(Report.objects.latest_published()) == [newest]
 
@@ -86,15 +101,36 @@ def test_each_organisation_has_its_own_latest_report(
     shared, organisation, other_organisation, periods, reporter, reviewer
 ):
     assignment, other_reporter = shared
-    ours = publish(assignment, organisation, periods[2], reporter, reviewer)
-    theirs = publish(assignment, other_organisation, periods[0], other_reporter, reviewer)
+    ours = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=periods[2],
+        reporter=reporter,
+        reviewer=reviewer,
+    )
+    theirs = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=other_organisation,
+        period=periods[0],
+        reporter=other_reporter,
+        reviewer=reviewer,
+    )
     assert set(Report.objects.latest_published()) == {ours, theirs}
 
 
 def test_a_reopened_report_keeps_its_publication_until_the_correction_is_published(
     assignment, organisation, period, reporter, reviewer
 ):
-    report = publish(assignment, organisation, period, reporter, reviewer)
+    report = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=period,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     published_at = report.published_at
     services.reopen_report(report=report, by=reviewer, note="Rätta siffrorna.")
     report.refresh_from_db()
@@ -112,8 +148,22 @@ def test_moving_a_deadline_moves_the_latest_report(
     assignment, organisation, periods, reporter, reviewer
 ):
     first, second, _third = periods
-    early = publish(assignment, organisation, first, reporter, reviewer)
-    late = publish(assignment, organisation, second, reporter, reviewer)
+    early = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=first,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
+    late = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=second,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     assert list(Report.objects.latest_published()) == [late]
     first.deadline = datetime.date(2019, 6, 30)
     first.save()
@@ -124,8 +174,22 @@ def test_saving_a_period_without_moving_its_deadline_leaves_the_reports_alone(
     assignment, organisation, periods, reporter, reviewer, django_assert_num_queries
 ):
     first, second, _third = periods
-    publish(assignment, organisation, first, reporter, reviewer)
-    late = publish(assignment, organisation, second, reporter, reviewer)
+    factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=first,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
+    late = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=second,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     first.name = "Tertial 1 (rättat namn)"
     # The period's update, and a look at its stored deadline: no report is touched.
     with django_assert_num_queries(2) as captured:
@@ -140,8 +204,22 @@ def test_a_deadline_moved_with_update_fields_and_moved_back_is_followed_each_tim
     assignment, organisation, periods, reporter, reviewer
 ):
     first, second, _third = periods
-    early = publish(assignment, organisation, first, reporter, reviewer)
-    late = publish(assignment, organisation, second, reporter, reviewer)
+    early = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=first,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
+    late = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=second,
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     first.deadline = datetime.date(2019, 6, 30)
     first.save(update_fields=["deadline"])
     assert list(Report.objects.latest_published()) == [early]
@@ -153,8 +231,22 @@ def test_a_deadline_moved_with_update_fields_and_moved_back_is_followed_each_tim
 def test_deleting_the_latest_report_makes_the_one_before_it_the_latest(
     assignment, organisation, periods, reporter, reviewer
 ):
-    early = publish(assignment, organisation, periods[0], reporter, reviewer)
-    late = publish(assignment, organisation, periods[1], reporter, reviewer)
+    early = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=periods[0],
+        reporter=reporter,
+        reviewer=reviewer,
+    )
+    late = factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=organisation,
+        period=periods[1],
+        reporter=reporter,
+        reviewer=reviewer,
+    )
     # As a database administrator would: the versions are protected while the report
     # points at them.
     Report.objects.filter(pk=late.pk).update(published_version=None, current_version=None)
@@ -168,8 +260,22 @@ def test_refresh_works_out_the_facts_from_the_event_log_alone(
     """What the migration does for the reports published before the fields existed."""
     assignment, other_reporter = shared
     for period in periods[:2]:
-        publish(assignment, organisation, period, reporter, reviewer)
-    publish(assignment, other_organisation, periods[0], other_reporter, reviewer)
+        factories.make_report(
+            status=ReportStatus.PUBLISHED,
+            assignment=assignment,
+            organisation=organisation,
+            period=period,
+            reporter=reporter,
+            reviewer=reviewer,
+        )
+    factories.make_report(
+        status=ReportStatus.PUBLISHED,
+        assignment=assignment,
+        organisation=other_organisation,
+        period=periods[0],
+        reporter=other_reporter,
+        reviewer=reviewer,
+    )
     draft = services.create_report(
         assignment=assignment, organisation=organisation, period=periods[2], by=reporter
     )

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from assignments import services
 from assignments.models import DeadlineReminder, MembershipRole, ReportStatus
 from tests import factories
 
@@ -49,24 +48,6 @@ def remind(django_capture_on_commit_callbacks):
     return run
 
 
-def make_report(status, *, assignment, organisation, period, reporter, reviewer):
-    """A report brought to ``status`` through the workflow."""
-    report = services.create_report(
-        assignment=assignment, organisation=organisation, period=period, by=reporter
-    )
-    if status == ReportStatus.DRAFT:
-        return report
-    services.save_report(report=report, by=reporter, content={"summary": "Klart."})
-    services.submit_report(report=report, by=reporter)
-    if status == ReportStatus.RETURNED:
-        return services.return_report(report=report, by=reviewer, note="Komplettera.")
-    if status in (ReportStatus.APPROVED, ReportStatus.PUBLISHED):
-        report = services.approve_report(report=report, by=reviewer)
-    if status == ReportStatus.PUBLISHED:
-        report = services.publish_report(report=report, by=reviewer)
-    return report
-
-
 def recipients(outbox) -> list[str]:
     for message in outbox:
         assert len(message.to) == 1
@@ -81,8 +62,12 @@ def test_an_organisation_is_reminded_of_the_reports_it_has_not_submitted(
     not_started = factories.make_assignment(budget=budget, organisations=[organisation])
     draft = factories.make_assignment(budget=budget, organisations=[organisation])
     submitted = factories.make_assignment(budget=budget, organisations=[organisation])
-    make_report(ReportStatus.DRAFT, assignment=draft, reviewer=reviewer, **people)
-    make_report(ReportStatus.SUBMITTED, assignment=submitted, reviewer=reviewer, **people)
+    factories.make_report(
+        status=ReportStatus.DRAFT, save=False, assignment=draft, reviewer=reviewer, **people
+    )
+    factories.make_report(
+        status=ReportStatus.SUBMITTED, assignment=submitted, reviewer=reviewer, **people
+    )
 
     output = remind("--date", FIVE_DAYS_BEFORE)
 
@@ -123,8 +108,8 @@ def test_a_returned_report_counts_as_not_submitted(
     remind, mailoutbox, budget, period, organisation, reporter, reviewer
 ):
     assignment = factories.make_assignment(budget=budget, organisations=[organisation])
-    make_report(
-        ReportStatus.RETURNED,
+    factories.make_report(
+        status=ReportStatus.RETURNED,
         assignment=assignment,
         organisation=organisation,
         period=period,
@@ -143,8 +128,8 @@ def test_an_organisation_that_has_submitted_everything_is_not_reminded(
     remind, mailoutbox, budget, period, organisation, reporter, reviewer, status
 ):
     assignment = factories.make_assignment(budget=budget, organisations=[organisation])
-    make_report(
-        status,
+    factories.make_report(
+        status=status,
         assignment=assignment,
         organisation=organisation,
         period=period,
@@ -277,8 +262,8 @@ def test_the_queries_do_not_grow_with_organisations_and_reports(remind, budget, 
             for status in (None, ReportStatus.DRAFT, ReportStatus.SUBMITTED):
                 assignment = factories.make_assignment(budget=budget, organisations=[organisation])
                 if status:
-                    make_report(
-                        status,
+                    factories.make_report(
+                        status=status,
                         assignment=assignment,
                         organisation=organisation,
                         period=period,
