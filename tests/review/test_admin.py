@@ -148,6 +148,104 @@ def test_changelist_search_works(admin_client, admin_data, model, model_admin):
     assert response.status_code == 200
 
 
+PORTAL_SEARCHABLE = [
+    (model, model_admin)
+    for model, model_admin in REGISTERED
+    if model_admin.search_fields and model._meta.app_label in {"assignments", "goals"}
+]
+
+
+@pytest.fixture
+def other_data(budget, reviewer):
+    """Objects of every portal model that have nothing in common with admin_data's."""
+    culture = factories.make_organisation(
+        name="Kulturförvaltningen", slug="kulturforvaltningen", email="kultur@malmo.example"
+    )
+    librarian = factories.make_member(
+        culture, username="bibliotekarie", first_name="Berit", last_name="Boksson"
+    )
+    next_year = factories.make_budget(year=2019, title="Budgetår nitton")
+    factories.make_council_goal(budget=next_year, text="Kulturen når alla.")
+    annual = factories.make_period(budget=budget, name="Årsanalys")
+    libraries = factories.make_assignment(
+        budget=budget, organisations=[culture], code="KUL9", title="Bibliotek för alla"
+    )
+    report = factories.make_report(
+        status=ReportStatus.SUBMITTED,
+        assignment=libraries,
+        organisation=culture,
+        period=annual,
+        reporter=librarian,
+        content={"summary": "Böckerna lånas ut.", "narrative": "Bokbussen rullar."},
+        attachments=["Bokplan.pdf"],
+    )
+    services.return_report(report=report, by=reviewer, note="Nämn bokbussens turer.")
+    DeadlineReminder.objects.create(
+        organisation=culture, period=annual, sent_on=annual.deadline, recipients=1
+    )
+
+
+def search_values(obj, field: str) -> tuple[list[str], bool]:
+    """The values that the admin's search compares a search field with, and whether exactly."""
+    parts = field.split("__")
+    exact = parts[-1] == "exact"
+    objects = [obj]
+    for part in parts[:-1] if exact else parts:
+        reached = []
+        for current in objects:
+            value = getattr(current, part, None)
+            if hasattr(value, "all"):  # a to-many relation
+                reached.extend(value.all())
+            elif value is not None:
+                reached.append(value)
+        objects = reached
+    return [str(value) for value in objects if str(value)], exact
+
+
+def found_by(obj, search_fields, term: str) -> bool:
+    """Whether the admin's search for ``term`` must find ``obj``: each word in some field."""
+    for word in term.split():
+        for field in search_fields:
+            values, exact = search_values(obj, field)
+            if any(v == word if exact else word.casefold() in v.casefold() for v in values):
+                break
+        else:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"),
+    PORTAL_SEARCHABLE,
+    ids=[model._meta.label_lower for model, _ in PORTAL_SEARCHABLE],
+)
+def test_changelist_search_finds_an_object_by_its_term_and_not_an_unrelated_one(
+    admin_client, admin_data, other_data, model, model_admin
+):
+    """
+    For each of the portal's models: an object is found by the value of one of its search
+    fields, and an object of the same model that has that value in none of them is not.
+    """
+    fields = model_admin.search_fields
+    known = model._default_manager.order_by("pk").first()
+    candidates = [
+        (term, unrelated)
+        for field in fields
+        for term in search_values(known, field)[0][:1]
+        for unrelated in model._default_manager.order_by("pk")
+        if term.strip() and not found_by(unrelated, fields, term)
+    ]
+    assert candidates, f"no object of {model._meta.label} is unrelated to {known}"
+    term, unrelated = candidates[0]
+
+    response = admin_client.get(admin_url(model, "changelist"), {"q": term}, follow=True)
+
+    assert response.status_code == 200
+    found = response.context["cl"].queryset
+    assert found.filter(pk=known.pk).exists(), f"{term!r} does not find {known!r}"
+    assert not found.filter(pk=unrelated.pk).exists(), f"{term!r} finds {unrelated!r}"
+
+
 def test_report_search_and_filters_find_the_report(admin_client, admin_data):
     url = admin_url(Report, "changelist")
     response = admin_client.get(url, {"q": admin_data.assignment.code})
