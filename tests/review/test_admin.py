@@ -379,10 +379,33 @@ def test_reports_cannot_be_deleted_in_admin(admin_client, admin_data):
     assert Report.objects.filter(pk=admin_data.pk).exists()
 
 
-def test_reviewer_reads_reports_but_cannot_add_or_change_them(client, reviewer, admin_data):
+def test_reviewer_reads_reports_but_cannot_add_or_change_them(
+    client, reviewer, admin_data, organisation, reporter, period
+):
+    # Beside admin_data's published report, a submitted one and a draft of the open period.
+    submitted, draft = (
+        factories.make_report(
+            status=status,
+            assignment=factories.make_assignment(
+                budget=period.budget, organisations=[organisation]
+            ),
+            organisation=organisation,
+            period=period,
+            reporter=reporter,
+        )
+        for status in (ReportStatus.SUBMITTED, ReportStatus.DRAFT)
+    )
     client.force_login(reviewer)
     assert client.get(reverse("admin:index")).status_code == 200
-    assert client.get(admin_url(Report, "changelist"), follow=True).status_code == 200
+    queue = client.get(admin_url(Report, "changelist"), follow=True)
+    assert queue.status_code == 200
+    # The bare report list is the review queue: the open period's submitted reports only.
+    assert period.is_open()
+    listed = list(queue.context["cl"].result_list)
+    assert submitted in listed
+    assert draft not in listed
+    assert admin_data not in listed
+    assert listed == [submitted]
     assert client.get(admin_url(Report, "add")).status_code == 403
     response = client.get(admin_url(Report, "change", admin_data.pk))
     assert response.status_code == 200
