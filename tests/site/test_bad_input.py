@@ -1,6 +1,6 @@
 """
 The server errors that malformed input caused (issue 18), one test each: every one of these
-answered 500 before. tests/test_fuzz.py generates such input at large; these name the cases.
+answered 500 before. tests/site/test_fuzz.py generates such input at large; these name the cases.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def test_a_repeated_bad_filter_gets_a_clear_page_with_status_400(world):
 @pytest.mark.parametrize("path", ["/konto/login/", "/admin/login/"])
 def test_signing_in_with_a_username_longer_than_any_column_is_a_failed_sign_in(client, db, path):
     """On PostgreSQL, recording the failure of a 256-character username failed (found by
-    tests/test_fuzz.py)."""
+    tests/site/test_fuzz.py)."""
     response = client.post(path, {"username": "0" * 256, "password": "x"})
     assert response.status_code == 200
     assert response.context["form"]["username"].value() == "0" * 256
