@@ -49,6 +49,14 @@ def assignment(budget, organisation):
     return factories.make_assignment(budget=budget, organisations=[organisation])
 
 
+@pytest.fixture
+def workflow(organisation, period, reporter, reviewer):
+    """Makes reports through the services, as staff would, up to a given state."""
+    from tests.helpers import Workflow
+
+    return Workflow(organisation, period, reporter, reviewer)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """A request to an /en/ page leaves English active in the thread; no test inherits it."""
@@ -151,13 +159,9 @@ class World:
 
 @pytest.fixture
 def world(db, django_capture_on_commit_callbacks) -> World:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from assignments import services
-    from assignments.models import MembershipRole
+    from assignments.models import MembershipRole, ReportStatus
     from goals.models import GlobalGoal
 
-    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     organisation = factories.make_organisation()
     other = factories.make_organisation()
     budget = factories.make_budget(year=2018)
@@ -172,28 +176,30 @@ def world(db, django_capture_on_commit_callbacks) -> World:
 
     annual = factories.make_period(budget=budget, name="Årsanalys")
 
-    def report(org, by, summary, *, period=period, attach=False):
-        made = services.create_report(assignment=assignment, organisation=org, period=period, by=by)
-        made = services.save_report(report=made, by=by, content={"summary": summary})
-        attachment = None
-        if attach:
-            attachment = services.add_attachment(
-                report=made, by=by, upload=SimpleUploadedFile("plan.pdf", pdf)
-            )
-        return made, attachment
+    def report(status, org, by, summary, *, period=period, attach=False):
+        return factories.make_report(
+            status=status,
+            assignment=assignment,
+            organisation=org,
+            period=period,
+            reporter=by,
+            reviewer=reviewer,
+            content={"summary": summary},
+            attachments=["plan.pdf"] if attach else (),
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
-        published, published_attachment = report(
-            organisation, reporter, "Publicerad text.", period=annual, attach=True
+        published = report(
+            ReportStatus.PUBLISHED,
+            organisation,
+            reporter,
+            "Publicerad text.",
+            period=annual,
+            attach=True,
         )
-        services.submit_report(report=published, by=reporter)
-        services.approve_report(report=published, by=reviewer)
-        services.publish_report(report=published, by=reviewer)
-        draft, attachment = report(organisation, reporter, "Utkastets text.", attach=True)
-        submitted, _ = report(other, outsider, "Inskickad text.")
-        services.submit_report(report=submitted, by=outsider)
-        others_draft, _ = report(other, outsider, "Annans utkast.", period=annual)
-    from assignments.models import Report
+        draft = report(ReportStatus.DRAFT, organisation, reporter, "Utkastets text.", attach=True)
+        submitted = report(ReportStatus.SUBMITTED, other, outsider, "Inskickad text.")
+        others_draft = report(ReportStatus.DRAFT, other, outsider, "Annans utkast.", period=annual)
 
     return World(
         organisation=organisation,
@@ -206,12 +212,12 @@ def world(db, django_capture_on_commit_callbacks) -> World:
         outsider=outsider,
         reviewer=reviewer,
         superuser=superuser,
-        draft=Report.objects.get(pk=draft.pk),
-        submitted=Report.objects.get(pk=submitted.pk),
-        published=Report.objects.get(pk=published.pk),
-        others_draft=Report.objects.get(pk=others_draft.pk),
-        attachment=attachment,
-        published_attachment=published_attachment,
+        draft=draft,
+        submitted=submitted,
+        published=published,
+        others_draft=others_draft,
+        attachment=draft.attachments.get(),
+        published_attachment=published.attachments.get(),
     )
 
 

@@ -1,6 +1,6 @@
 """
 Generated input for the property-based tests (hypothesis): the values an attacker, a broken
-client or a careless paste sends. Strategies only; the tests are in tests/test_fuzz.py.
+client or a careless paste sends. Strategies only; the tests are in tests/site/test_fuzz.py.
 """
 
 from __future__ import annotations

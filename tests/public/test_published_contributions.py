@@ -1,0 +1,107 @@
+"""
+The public read model of the contributions (``PublishedContribution``): a row for each
+target the public version of a report contributes to, written when a report is published
+and read by the goal pages and the assignment list's goal filter.
+"""
+
+import pytest
+
+from assignments import services
+from assignments.models import Progress, PublishedContribution, Report, refresh_contributions
+from tests.public.helpers import World, target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+def rows() -> set[tuple]:
+    return set(
+        PublishedContribution.objects.values_list(
+            "report_id",
+            "target__code",
+            "period_id",
+            "assignment_id",
+            "organisation_id",
+            "progress",
+        )
+    )
+
+
+def test_publishing_records_each_target_with_what_the_pages_sort_and_count_by(world):
+    organisation = world.organisation("Miljönämnden")
+    assignment = world.assignment([organisation])
+    report = world.report(
+        assignment, organisation, targets=[target("11.6"), target("13.3")], progress="at_risk"
+    )
+    common = (world.period.pk, assignment.pk, organisation.pk, Progress.AT_RISK)
+    assert rows() == {(report.pk, "11.6", *common), (report.pk, "13.3", *common)}
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned", "approved"])
+def test_a_report_that_was_never_published_has_none(world, status):
+    organisation = world.organisation("Miljönämnden")
+    assignment = world.assignment([organisation])
+    world.report(assignment, organisation, targets=[target("11.6")], status=status)
+    assert rows() == set()
+
+
+def test_a_correction_counts_once_published_and_replaces_what_was_published(world):
+    organisation = world.organisation("Kulturnämnden")
+    assignment = world.assignment([organisation])
+    report = world.report(assignment, organisation, targets=[target("15.1")])
+    report = world.resubmit_corrected(
+        report, targets=[target("15.2"), target("16.1")], progress=Progress.OFF_TRACK
+    )
+    services.approve_report(report=report, by=world.reviewer)
+    # Under review, the published version still stands.
+    assert {row[1:] for row in rows()} == {
+        ("15.1", world.period.pk, assignment.pk, organisation.pk, Progress.ON_TRACK)
+    }
+
+    services.publish_report(report=report, by=world.reviewer)
+
+    common = (world.period.pk, assignment.pk, organisation.pk, Progress.OFF_TRACK)
+    assert rows() == {(report.pk, "15.2", *common), (report.pk, "16.1", *common)}
+
+
+def test_publishing_one_report_leaves_the_others_rows_alone(world):
+    environment = world.organisation("Miljönämnden")
+    streets = world.organisation("Gatukontoret")
+    assignment = world.assignment([environment, streets])
+    first = world.report(assignment, environment, targets=[target("11.6")])
+    world.report(assignment, streets, targets=[target("11.2")])
+    assert {(row[0], row[1]) for row in rows() if row[0] == first.pk} == {(first.pk, "11.6")}
+    assert len(rows()) == 2
+
+
+def test_a_deleted_report_takes_its_rows_with_it(world):
+    organisation = world.organisation("Miljönämnden")
+    assignment = world.assignment([organisation])
+    report = world.report(assignment, organisation, targets=[target("11.6")])
+    # As a database administrator would: the versions are protected while the report
+    # points at them.
+    Report.objects.filter(pk=report.pk).update(published_version=None, current_version=None)
+    Report.objects.get(pk=report.pk).delete()
+    assert rows() == set()
+
+
+def test_worked_out_again_from_the_published_versions_alone(world):
+    """What the migration does for the reports published before the model existed."""
+    environment = world.organisation("Miljönämnden")
+    streets = world.organisation("Gatukontoret")
+    assignment = world.assignment([environment, streets])
+    world.report(assignment, environment, targets=[target("11.6"), target("13.3")])
+    world.report(assignment, streets, targets=[target("11.2")], progress="completed")
+    other = world.assignment([streets])
+    world.report(other, streets, targets=[target("1.1")], status="submitted")
+    before = rows()
+    assert len(before) == 3
+
+    PublishedContribution.objects.all().delete()
+    refresh_contributions(Report.objects.all(), PublishedContribution)
+
+    assert rows() == before
