@@ -11,8 +11,7 @@ from django.template import Context, Template
 
 from assignments import services
 from assignments.models import PRIVATE_REPORT_FIELDS, PrivateReportFieldError, Report
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 @pytest.fixture
