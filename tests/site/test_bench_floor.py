@@ -55,3 +55,14 @@ def test_the_floor_leaves_the_portal_and_its_settings_as_they_are(client):
     assert bench_settings.ROOT_URLCONF == "bench.urls"
     assert portal_settings.ROOT_URLCONF == "malmo_portal.urls"
     assert portal_settings.TEMPLATES[0]["DIRS"] == [portal_settings.BASE_DIR / "templates"]
+
+
+def test_the_benchmarks_review_queue_measurement_counts_what_the_queue_lists(world):
+    """bench/inprocess.py's review queue figure runs against the portal as it is (it once
+    read a filter the queue no longer has) and counts the reports the queue shows."""
+    from bench import inprocess
+
+    result = inprocess.review_queue(world.reviewer.username)
+
+    assert result["reports"] == 1  # the world's one submitted report, in an open period
+    assert result["queries"] > 0 and result["median_s"] > 0
