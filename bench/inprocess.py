@@ -35,6 +35,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script (bench/ first on the path): the portal and ``bench.generate`` from the root.
+sys.path.insert(0, str(ROOT))
 PAGE_RUNS = 5
 QUEUE_RUNS = 7
 EXPORT_PATH = "/data/published-reports.csv"
@@ -45,7 +47,6 @@ def setup(database_url: str) -> None:
     os.environ.setdefault("CACHE_URL", "dummycache://")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "malmo_portal.settings")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
     # Static files are served by the finders here; there is no collectstatic folder.
     warnings.filterwarnings("ignore", message="No directory at")
     import django
