@@ -38,6 +38,9 @@ def production_environment() -> dict[str, str]:
     for line in PRODUCTION_ENV.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             key, value = line.split("=", 1)
+            # Quoted as a shell reads it (CI sources the file): the quotes are not the value.
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
             env[key] = value
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
     return env

@@ -96,3 +96,29 @@ def test_static_urls_come_from_the_hashed_manifest_in_production_only():
     }
     result = python(code, env=development)
     assert result.stdout.strip() == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_env_example_reads_the_same_in_a_shell_as_in_django(monkeypatch):
+    """CI and deployment scripts source .env.example in a shell: every line must be valid
+    there, and mean what django-environ reads (a value with a space is quoted)."""
+    import shutil
+    import subprocess
+
+    import environ
+
+    from tests.helpers import PRODUCTION_ENV
+
+    shell = shutil.which("bash") or shutil.which("sh")
+    result = subprocess.run(
+        [shell, "-c", f'set -a; . "{PRODUCTION_ENV}"; printf %s "$PORTAL_ORGANISATION_NAME"'],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    # Read into a mapping of the test's own, not into this process's environment.
+    monkeypatch.setattr(environ.Env, "ENVIRON", {})
+    read = environ.Env()
+    environ.Env.read_env(PRODUCTION_ENV, overwrite=True)
+    assert result.stdout == read.str("PORTAL_ORGANISATION_NAME") == "Malmö stad"
