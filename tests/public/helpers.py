@@ -5,7 +5,9 @@ progress pages (``Reporting``) and the goal pages (``World``). Not a test module
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -24,6 +26,27 @@ from assignments.models import (
 from goals.models import GlobalTarget
 from tests import factories
 from tests.helpers import PDF
+
+
+class Outline(HTMLParser):
+    """Collects the parts of a page an accessibility check cares about: its tags with their
+    attributes, and its heading levels in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.headings: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+
+
+def outline(html: str) -> Outline:
+    parser = Outline()
+    parser.feed(html)
+    return parser
 
 
 def url(name: str, *args, language: str = "en", query: str = "") -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -17,7 +16,7 @@ from django.utils.html import escape
 from assignments.models import Progress, Report, ReportStatus
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
-from tests.public.helpers import World, target
+from tests.public.helpers import World, outline, target
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +29,6 @@ PAGES = [
 
 
 # Helpers
-
-
-class _Outline(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.headings: list[int] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-
-
-def outline(html: str) -> _Outline:
-    parser = _Outline()
-    parser.feed(html)
-    return parser
 
 
 def url(name: str, *args, language: str = "en") -> str:

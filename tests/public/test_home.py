@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from assignments.public.home import HOME_ASSIGNMENTS
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from goals.templatetags.goals_tags import contrast_ratio, text_colour
 from tests import factories
+from tests.public.helpers import Outline, outline
 
 SDG_CSV = Path(settings.BASE_DIR) / "goals" / "data" / "sdg_goals.csv"
 PORTAL_CSS = Path(settings.BASE_DIR) / "static" / "css" / "portal.css"
@@ -33,24 +33,8 @@ def sdg_colours() -> dict[int, str]:
         return {int(row["number"]): row["colour"].strip().upper() for row in csv.DictReader(f)}
 
 
-class _Outline(HTMLParser):
-    """Collects the parts of a page an accessibility check cares about."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.headings: list[int] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-
-
-def outline(response) -> _Outline:
-    parser = _Outline()
-    parser.feed(response.content.decode())
-    return parser
+def page_outline(response) -> Outline:
+    return outline(response.content.decode())
 
 
 def build_budget(
@@ -209,7 +193,7 @@ def test_home_has_landmarks_one_h1_and_headings_in_order(client, with_budget):
     if with_budget:
         build_budget(areas=2, assignments=3, organisations_each=8)
 
-    page = outline(client.get("/en/"))
+    page = page_outline(client.get("/en/"))
     tags = [tag for tag, _ in page.tags]
     ids = {attrs.get("id") for _, attrs in page.tags}
 
@@ -226,7 +210,7 @@ def test_home_has_landmarks_one_h1_and_headings_in_order(client, with_budget):
 def test_home_has_no_inline_styles_or_scripts(client):
     build_budget(areas=1, assignments=2, organisations_each=2)
 
-    page = outline(client.get("/"))
+    page = page_outline(client.get("/"))
 
     assert not any("style" in attrs for _, attrs in page.tags)
     assert not any(tag in {"style", "script"} for tag, _ in page.tags)
@@ -246,7 +230,7 @@ def test_only_staff_see_the_link_to_the_administration(client):
 
 @pytest.mark.django_db
 def test_home_marks_itself_as_the_current_page_in_the_menu(client):
-    page = outline(client.get("/en/"))
+    page = page_outline(client.get("/en/"))
 
     current = [attrs for tag, attrs in page.tags if attrs.get("aria-current") == "page"]
     assert [attrs["href"] for attrs in current] == ["/en/"]
@@ -263,7 +247,7 @@ def test_home_marks_itself_as_the_current_page_in_the_menu(client):
 def test_language_switch_links_to_the_same_page_in_the_other_language(
     client, path, language, other_path
 ):
-    page = outline(client.get(path))
+    page = page_outline(client.get(path))
     switch = [attrs for tag, attrs in page.tags if tag == "a" and attrs.get("hreflang")]
 
     assert [attrs["href"] for attrs in switch] == [other_path]
@@ -309,7 +293,7 @@ def test_the_switch_reversed_from_the_request_matches_translating_the_address(
     from django.urls import translate_url
 
     path = translate_url(path, language)
-    page = outline(client.get(path))
+    page = page_outline(client.get(path))
     switch = [attrs for tag, attrs in page.tags if tag == "a" and attrs.get("hreflang")]
 
     other = switch[0]["hreflang"]

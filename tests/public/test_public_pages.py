@@ -6,9 +6,7 @@ them, the filters and search of the assignment list, pagination, and the cache.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
@@ -29,7 +27,7 @@ from assignments.models import (
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 from tests import factories
 from tests.helpers import PDF
-from tests.public.helpers import Reporting, url
+from tests.public.helpers import Outline, Reporting, url
 
 # Texts that must never be public: one per unpublished state, each a distinctive word.
 SECRETS = {
@@ -719,18 +717,6 @@ def test_signed_in_users_and_missing_pages_are_not_cached(client, world):
 
 
 # Accessibility of the pages' structure
-
-
-class Outline(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.headings: list[int] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
