@@ -41,7 +41,7 @@ from assignments.models import (
     ReportVersion,
 )
 from assignments.selectors import open_periods
-from assignments.selectors.status import status_lines
+from assignments.selectors.status import StatusLine, status_lines
 
 from .forms import ReportForm, StartReportForm, SubmitForm
 
@@ -69,17 +69,10 @@ def _can_edit(request: AuthenticatedHttpRequest, report: Report) -> bool:
 
 
 @dataclass
-class AssignmentRow:
-    assignment: Assignment
-    role: str
-    report: Report | None
-
-
-@dataclass
 class PeriodGroup:
     period: ReportingPeriod
     days_left: int
-    rows: list[AssignmentRow] = field(default_factory=list)
+    rows: list[StatusLine] = field(default_factory=list)
 
     @property
     def days_overdue(self) -> int:
@@ -115,11 +108,9 @@ def my_assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
             organisation, can_report=request.user.writes_reports_as(membership.role)
         )
         for period in periods:
+            # In order of assignment code within the organisation.
             rows = [
-                AssignmentRow(line.assignment, line.responsibility.role, line.report)
-                # In order of assignment code within the organisation.
-                for line in lines_by_organisation[organisation.pk]
-                if line.period == period
+                line for line in lines_by_organisation[organisation.pk] if line.period == period
             ]
             if rows:
                 group.periods.append(PeriodGroup(period, (period.deadline - today).days, rows))

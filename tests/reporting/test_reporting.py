@@ -200,6 +200,29 @@ def test_my_assignments_groups_several_organisations(client, budget, period):
     assert "Någon annans" not in page
 
 
+def test_my_assignments_marks_the_assignments_the_organisation_takes_part_in(
+    client, reporter, organisation, budget, period
+):
+    from assignments.models import Responsibility, ResponsibilityRole
+
+    factories.make_assignment(budget=budget, organisations=[organisation], title="Vi leder")
+    shared = factories.make_assignment(
+        budget=budget, organisations=[factories.make_organisation()], title="Vi deltar"
+    )
+    Responsibility.objects.create(
+        assignment=shared, organisation=organisation, role=ResponsibilityRole.PARTICIPANT
+    )
+    client.force_login(reporter)
+    with translation.override("en"):
+        page = client.get(reverse("assignments:my_assignments")).content.decode()
+
+    rows = {
+        title: page[page.index(title) :].split("</tr>", 1)[0] for title in ("Vi leder", "Vi deltar")
+    }
+    assert "(taking part)" in rows["Vi deltar"]
+    assert "(taking part)" not in rows["Vi leder"]
+
+
 def test_closed_and_unopened_periods_are_not_listed(client, reporter, organisation, budget):
     factories.make_assignment(budget=budget, organisations=[organisation], title="Uppdraget")
     factories.make_period(budget=budget, name="Stängd", closed=True)
