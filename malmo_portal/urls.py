@@ -10,6 +10,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from assignments.api import docs as api_docs
 from assignments.public import home, robots
 from assignments.public.sitemaps import SITEMAPS
 from malmo_portal import health
@@ -21,6 +22,8 @@ urlpatterns = [
     path("robots.txt", robots.robots_txt, name="robots_txt"),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
+    # The public API: JSON, the same in every language (its texts carry both).
+    path("api/v1/", include("assignments.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -45,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("assignments.public.urls")),
     path("", include("assignments.public.goal_urls")),
     path(_("data/"), include("assignments.opendata.urls")),
+    path("api/", api_docs.documentation, name="api_docs"),
     path(settings.PORTAL_ADMIN_PATH, admin.site.urls),
     prefix_default_language=False,
 )

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.caching import public_page
 from assignments.models import Report, Responsibility, ResponsibilityRole
-from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
+from assignments.selectors import prefetch
+from goals.models import Budget, CouncilGoal, GlobalTarget
 
 from . import charts
 from .views import (
@@ -59,12 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", context)
 
 
-def _global_goals() -> Prefetch:
-    return Prefetch("global_goals", queryset=GlobalGoal.objects.order_by("framework", "number"))
-
-
 def _goal_areas(budget: Budget) -> list:
-    council_goals = CouncilGoal.objects.order_by("number").prefetch_related(_global_goals())
+    council_goals = CouncilGoal.objects.order_by("number").prefetch_related(prefetch.global_goals())
     return list(
         budget.goal_areas.order_by("number").prefetch_related(
             Prefetch("council_goals", queryset=council_goals)
@@ -81,7 +78,7 @@ def _assignments(budget: Budget, limit: int) -> list:
         .select_related("council_goal__area")
         .prefetch_related(
             Prefetch("responsibilities", queryset=responsibilities),
-            _global_goals(),
+            prefetch.global_goals(),
             Prefetch(
                 "global_targets",
                 queryset=GlobalTarget.objects.select_related("goal").order_by(

@@ -41,7 +41,6 @@ from django.utils.translation import gettext_lazy as _
 from assignments.caching import public_page
 from assignments.models import (
     Assignment,
-    Attachment,
     Organisation,
     OrganisationKind,
     Progress,
@@ -52,6 +51,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from assignments.selectors import prefetch
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.forms import Select
 
@@ -163,46 +163,7 @@ def periods_with_published_reports(budget: Budget) -> list[ReportingPeriod]:
     )
 
 
-def _published_targets() -> Prefetch:
-    return Prefetch(
-        "published_version__contributed_targets",
-        queryset=GlobalTarget.objects.select_related("goal").order_by(
-            "goal__framework", "goal__number", "position"
-        ),
-    )
-
-
-def _published_attachments() -> Prefetch:
-    return Prefetch(
-        "published_version__attachments",
-        queryset=Attachment.objects.order_by("uploaded_at", "pk"),
-    )
-
-
 # Assignments and their responsible organisations
-
-
-def _responsibilities() -> Prefetch:
-    return Prefetch(
-        "responsibilities",
-        queryset=Responsibility.objects.select_related("organisation").order_by(
-            "role", "organisation__name"
-        ),
-    )
-
-
-def _global_goals() -> Prefetch:
-    return Prefetch("global_goals", queryset=GlobalGoal.objects.order_by("framework", "number"))
-
-
-def _global_targets() -> Prefetch:
-    return Prefetch(
-        "global_targets",
-        queryset=GlobalTarget.objects.select_related("goal").order_by(
-            "goal__framework", "goal__number", "position"
-        ),
-    )
-
 
 # How many organisations a list row names before it only counts the rest.
 NAMED_ORGANISATIONS = 3
@@ -368,7 +329,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(assignments, ASSIGNMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    prefetch_related_objects(rows, _responsibilities())
+    prefetch_related_objects(rows, prefetch.responsibilities())
     progress = progress_by_assignment(a.pk for a in rows)
     for assignment in rows:
         _sort_responsibilities(assignment)
@@ -411,7 +372,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assignment in full, and its progress period by period in each organisation's word."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
-            _responsibilities(), _global_goals(), _global_targets()
+            prefetch.responsibilities(), prefetch.global_goals(), prefetch.global_targets()
         ),
         pk=pk,
     )
@@ -595,7 +556,7 @@ def council_goals(request: HttpRequest) -> HttpResponse:
     areas = []
     if budget is not None:
         goals = CouncilGoal.objects.order_by("number").prefetch_related(
-            _global_goals(),
+            prefetch.global_goals(),
             Prefetch("assignments", queryset=Assignment.objects.order_by("code", "pk")),
         )
         areas = list(
@@ -666,7 +627,7 @@ def period_compilation(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("published_version")
         .filter(period=period)
         .select_related("assignment__council_goal__area", "organisation")
-        .prefetch_related(_published_targets(), _published_attachments())
+        .prefetch_related(prefetch.published_targets(), prefetch.published_attachments())
         .order_by(
             F("assignment__council_goal__area__number").asc(nulls_last=True),
             F("assignment__council_goal__number").asc(nulls_last=True),

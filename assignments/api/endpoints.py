@@ -1,0 +1,627 @@
+"""
+The public API, version 1: the portal's public data as read-only JSON at ``/api/v1/``.
+
+Built with django-ninja: each operation declares its parameters and its answers as Pydantic
+schemas (``schemas.py``); the same schemas validate every response and make the OpenAPI 3.1
+description at ``/api/v1/openapi.json``, which the documentation page renders and the tests
+generate requests from (schemathesis).
+
+- Read-only and public: reports only through ``Report.objects.public()``, with their published
+  version's content; nothing else about a report leaves the portal.
+- Lists are paged (``limit``, at most ``MAX_LIMIT``, and ``offset``), in a fixed order, and
+  take only the filters they name: an unknown parameter, a filter value that names nothing, a
+  wrong type or a page past the end is a 400 or 404 with a JSON body, never a 500.
+- Answers to anonymous readers are public pages (``assignments.caching``): cached until the
+  next publication, with ``ETag`` and ``Last-Modified`` for conditional requests. CORS is open
+  for reading (``CORS_*`` in the settings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_noop as N_
+from ninja import NinjaAPI, Path, Query
+from ninja.decorators import decorate_view
+from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from assignments.caching import public_page
+from assignments.models import (
+    Assignment,
+    Organisation,
+    OrganisationKind,
+    Progress,
+    PublishedContribution,
+    Report,
+    ReportingPeriod,
+)
+from assignments.selectors import prefetch
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+
+from . import schemas
+from .addresses import Addresses
+from .serializers import Data, Serializer
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+PAGE_PARAMETERS = frozenset({"limit", "offset"})
+
+
+class Renderer(JSONRenderer):
+    """JSON in UTF-8 as it is, not with every letter outside ASCII escaped."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Renderer(),
+    title="Malmö stad: sustainability assignments – public API",
+    version="1",
+    description=(
+        "The published data of the portal: the city council's budgets with their council "
+        "goals and assignments to committees and companies, the reporting periods, the "
+        "published reports on the assignments, and the Agenda 2030 and Millennium goals "
+        "and targets they are linked to. Read-only, without keys, under CC0 1.0.\n\n"
+        'Every text comes in Swedish and English (`{"sv": …, "en": …}`); `null` means '
+        "that the text does not exist in that language: nothing is filled in from the "
+        "other. Lists are paged with `limit` (at most 100) and `offset`, and take only the "
+        "filters they list. Answers carry `ETag` and `Last-Modified` and answer conditional "
+        "requests with 304 Not Modified; they change only when something is published."
+    ),
+    urls_namespace="api",
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+
+ERRORS = {400: schemas.Error, 404: schemas.Error}
+
+
+@api.exception_handler(ValidationError)
+def bad_parameters(request: HttpRequest, exc: ValidationError):
+    """A wrong type or value of a parameter: 400, with one entry per parameter."""
+    errors = [
+        {"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": error["type"]}
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": errors}, status=400)
+
+
+def read(path: str, response: type, *, name: str, summary: str, description: str = ""):
+    """A read-only operation: GET (and HEAD), public page caching, documented errors."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = decorate_view(public_page)(view)
+        return api.get(
+            path,
+            response={200: response, **ERRORS},
+            url_name=name,
+            operation_id=name,
+            summary=summary,
+            description=description,
+            tags=[path.strip("/").split("/")[0]],
+        )(view)
+
+    return decorate
+
+
+# Parameters
+
+
+def _refuse_unknown(request: HttpRequest, filters: Iterable[str] = ()) -> None:
+    allowed = PAGE_PARAMETERS | set(filters)
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise HttpError(
+            400,
+            f"Unknown parameter: {', '.join(unknown)}. "
+            f"This list takes: {', '.join(sorted(allowed))}.",
+        )
+
+
+def _page(
+    request: HttpRequest,
+    queryset: QuerySet,
+    serialize: Callable[[Any], Data],
+    limit: int,
+    offset: int,
+) -> Data:
+    count = queryset.count()
+    if offset and offset >= count:
+        raise HttpError(404, f"There is no page at offset {offset}: the list has {count}.")
+    items = [serialize(obj) for obj in queryset[offset : offset + limit]]
+
+    def link(at: int) -> str:
+        query = request.GET.copy()
+        query["limit"] = str(limit)
+        query["offset"] = str(at)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "next": link(offset + limit) if offset + limit < count else None,
+        "previous": link(max(offset - limit, 0)) if offset else None,
+        "items": items,
+    }
+
+
+def _found(queryset: QuerySet, what: str, **lookup: Any) -> Any:
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise HttpError(404, f"There is no {what} {next(iter(lookup.values()))}.")
+    return obj
+
+
+def _known(queryset: QuerySet, what: str, **lookup: Any) -> Any:
+    """A filter's object: one that does not exist is a bad request."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise HttpError(400, f"There is no {what} {next(iter(lookup.values()))}.")
+    return obj
+
+
+def serializer(request: HttpRequest) -> Serializer:
+    return Serializer(Addresses(request))
+
+
+Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=N_("Page size, 1–100."))
+Offset = Query(0, ge=0, le=2_147_483_647, description=N_("How many to skip."))
+YearFilter = Query(None, ge=1990, le=2100, description=N_("Only those of this budget year."))
+SdgFilter = Query(None, ge=1, le=17, description=N_("Only those linked to this Agenda 2030 goal."))
+MdgFilter = Query(None, ge=1, le=8, description=N_("Only those linked to this Millennium goal."))
+TARGET_CODE = r"^[0-9]{1,2}\.[0-9a-zA-Z]{1,2}$"
+SdgTargetFilter = Query(
+    None,
+    pattern=TARGET_CODE,
+    description=N_("Only those linked to this Agenda 2030 target, e.g. 11.6."),
+)
+MdgTargetFilter = Query(
+    None, pattern=TARGET_CODE, description=N_("Only those linked to this Millennium target.")
+)
+IdFilter = Query(None, ge=1, le=2_147_483_647)
+
+
+# The index
+
+
+@read("/", schemas.Index, name="index", summary=N_("What the API holds"))
+def index(request: HttpRequest) -> Data:
+    _refuse_unknown(request)
+    at = Addresses(request)
+    names = (
+        "budgets",
+        "council_goals",
+        "assignments",
+        "organisations",
+        "periods",
+        "reports",
+        "sdg_goals",
+        "sdg_targets",
+        "mdg_goals",
+        "mdg_targets",
+    )
+    return {
+        "title": api.title,
+        "documentation": at.page("api_docs"),
+        "openapi": at.api("openapi-json"),
+        "licence": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "resources": {name: at.api(name) for name in names},
+    }
+
+
+# Budgets and council goals
+
+
+def _budgets() -> QuerySet[Budget]:
+    return Budget.objects.order_by("-year").prefetch_related("goal_areas")
+
+
+@read("/budgets", schemas.BudgetPage, name="budgets", summary=N_("The budget years"))
+def budgets(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> Data:
+    _refuse_unknown(request)
+    return _page(request, _budgets(), serializer(request).budget, limit, offset)
+
+
+@read("/budgets/{year}", schemas.Budget, name="budget", summary=N_("A budget year"))
+def budget(request: HttpRequest, year: int = Path(..., ge=1990, le=2100)) -> Data:
+    _refuse_unknown(request, ())
+    return serializer(request).budget(_found(_budgets(), "budget for", year=year))
+
+
+def _council_goals() -> QuerySet[CouncilGoal]:
+    return (
+        CouncilGoal.objects.select_related("area__budget")
+        .prefetch_related(prefetch.global_goals())
+        .order_by("-area__budget__year", "area__number", "number", "pk")
+    )
+
+
+@read(
+    "/council-goals",
+    schemas.CouncilGoalPage,
+    name="council_goals",
+    summary=N_("The council goals (kommunfullmäktigemål)"),
+)
+def council_goals(
+    request: HttpRequest,
+    budget: int | None = YearFilter,
+    sdg: int | None = SdgFilter,
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Data:
+    _refuse_unknown(request, ("budget", "sdg"))
+    goals = _council_goals()
+    if budget is not None:
+        goals = goals.filter(area__budget=_known(Budget.objects, "budget for", year=budget))
+    if sdg is not None:
+        goals = goals.filter(global_goals__framework=Framework.SDG, global_goals__number=sdg)
+    return _page(request, goals, serializer(request).council_goal, limit, offset)
+
+
+@read(
+    "/council-goals/{id}",
+    schemas.CouncilGoal,
+    name="council_goal",
+    summary=N_("A council goal"),
+)
+def council_goal(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+    _refuse_unknown(request, ())
+    return serializer(request).council_goal(_found(_council_goals(), "council goal", pk=id))
+
+
+# Organisations
+
+
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("parent").order_by("name")
+
+
+@read(
+    "/organisations",
+    schemas.OrganisationPage,
+    name="organisations",
+    summary=N_("The committees and companies"),
+)
+def organisations(
+    request: HttpRequest,
+    kind: OrganisationKind | None = Query(None, description=N_("Only those of this kind.")),
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Data:
+    _refuse_unknown(request, ("kind",))
+    found = _organisations()
+    if kind is not None:
+        found = found.filter(kind=kind)
+    return _page(request, found, serializer(request).organisation, limit, offset)
+
+
+@read(
+    "/organisations/{slug}",
+    schemas.Organisation,
+    name="organisation",
+    summary=N_("A committee or company"),
+)
+def organisation(
+    request: HttpRequest, slug: str = Path(..., pattern=r"^[-a-zA-Z0-9_]{1,200}$")
+) -> Data:
+    _refuse_unknown(request, ())
+    return serializer(request).organisation(_found(_organisations(), "organisation", slug=slug))
+
+
+# Assignments
+
+
+def _assignments() -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.select_related("budget", "council_goal__area__budget")
+        .prefetch_related(
+            prefetch.responsibilities(), prefetch.global_goals(), prefetch.global_targets()
+        )
+        .order_by("-budget__year", "code", "pk")
+    )
+
+
+def _target(framework: str, code: str) -> GlobalTarget:
+    name = "Agenda 2030 target" if framework == Framework.SDG else "Millennium target"
+    return _known(GlobalTarget.objects, name, goal__framework=framework, code=code)
+
+
+@read("/assignments", schemas.AssignmentPage, name="assignments", summary=N_("The assignments"))
+def assignments(
+    request: HttpRequest,
+    budget: int | None = YearFilter,
+    organisation: str | None = Query(
+        None,
+        pattern=r"^[-a-zA-Z0-9_]{1,200}$",
+        description=N_("Only those of this organisation (its slug), leading or taking part."),
+    ),
+    council_goal: int | None = Query(
+        None, ge=1, le=2_147_483_647, description=N_("Only those under this council goal (id).")
+    ),
+    sdg: int | None = SdgFilter,
+    sdg_target: str | None = SdgTargetFilter,
+    mdg: int | None = MdgFilter,
+    mdg_target: str | None = MdgTargetFilter,
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Data:
+    _refuse_unknown(
+        request,
+        ("budget", "organisation", "council_goal", "sdg", "sdg_target", "mdg", "mdg_target"),
+    )
+    found = _assignments()
+    if budget is not None:
+        found = found.filter(budget=_known(Budget.objects, "budget for", year=budget))
+    if organisation is not None:
+        chosen = _known(Organisation.objects, "organisation", slug=organisation)
+        found = found.filter(
+            Exists(
+                Assignment.organisations.through.objects.filter(
+                    assignment=OuterRef("pk"), organisation=chosen
+                )
+            )
+        )
+    if council_goal is not None:
+        found = found.filter(
+            council_goal=_known(CouncilGoal.objects, "council goal", pk=council_goal)
+        )
+    goals = Assignment.global_goals.through.objects
+    targets = Assignment.global_targets.through.objects
+    for framework, number in ((Framework.SDG, sdg), (Framework.MDG, mdg)):
+        if number is not None:
+            found = found.filter(
+                Exists(
+                    goals.filter(
+                        assignment=OuterRef("pk"),
+                        globalgoal__framework=framework,
+                        globalgoal__number=number,
+                    )
+                )
+            )
+    for framework, code in ((Framework.SDG, sdg_target), (Framework.MDG, mdg_target)):
+        if code is not None:
+            target = _target(framework, code)
+            found = found.filter(
+                Exists(targets.filter(assignment=OuterRef("pk"), globaltarget=target))
+            )
+    return _page(request, found, serializer(request).assignment, limit, offset)
+
+
+@read("/assignments/{id}", schemas.Assignment, name="assignment", summary=N_("An assignment"))
+def assignment(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+    _refuse_unknown(request, ())
+    return serializer(request).assignment(_found(_assignments(), "assignment", pk=id))
+
+
+# Reporting periods
+
+
+def _periods() -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.select_related("budget").order_by(
+        "-budget__year", "deadline", "pk"
+    )
+
+
+@read("/periods", schemas.PeriodPage, name="periods", summary=N_("The reporting periods"))
+def periods(
+    request: HttpRequest, budget: int | None = YearFilter, limit: int = Limit, offset: int = Offset
+) -> Data:
+    _refuse_unknown(request, ("budget",))
+    found = _periods()
+    if budget is not None:
+        found = found.filter(budget=_known(Budget.objects, "budget for", year=budget))
+    return _page(request, found, serializer(request).period, limit, offset)
+
+
+@read("/periods/{id}", schemas.Period, name="period", summary=N_("A reporting period"))
+def period(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+    _refuse_unknown(request, ())
+    return serializer(request).period(_found(_periods(), "reporting period", pk=id))
+
+
+# Published reports
+
+
+def _reports() -> QuerySet[Report]:
+    return (
+        Report.objects.public()
+        .select_related("published_version", "assignment", "organisation", "period")
+        .prefetch_related(prefetch.published_targets(), prefetch.published_attachments())
+        .order_by("-published_at", "-pk")
+    )
+
+
+@read(
+    "/reports",
+    schemas.ReportPage,
+    name="reports",
+    summary=N_("The published reports"),
+    description=N_(
+        "Each report in the version the sustainability office published, newest first. "
+        "Drafts, reports under review and corrections not yet published are never here."
+    ),
+)
+def reports(
+    request: HttpRequest,
+    budget: int | None = YearFilter,
+    organisation: str | None = Query(
+        None,
+        pattern=r"^[-a-zA-Z0-9_]{1,200}$",
+        description=N_("Only this organisation's (its slug)."),
+    ),
+    assignment: int | None = Query(
+        None, ge=1, le=2_147_483_647, description=N_("Only those on this assignment (id).")
+    ),
+    council_goal: int | None = Query(
+        None,
+        ge=1,
+        le=2_147_483_647,
+        description=N_("Only those on assignments under this council goal (id)."),
+    ),
+    period: int | None = Query(
+        None, ge=1, le=2_147_483_647, description=N_("Only those of this reporting period (id).")
+    ),
+    sdg: int | None = Query(
+        None, ge=1, le=17, description=N_("Only those contributing to this Agenda 2030 goal.")
+    ),
+    sdg_target: str | None = Query(
+        None,
+        pattern=TARGET_CODE,
+        description=N_("Only those contributing to this Agenda 2030 target."),
+    ),
+    progress: Progress | None = Query(None, description=N_("Only those with this progress.")),
+    latest: bool | None = Query(
+        None,
+        description=N_(
+            "true: only each organisation's latest published report on each assignment."
+        ),
+    ),
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Data:
+    _refuse_unknown(
+        request,
+        (
+            "budget",
+            "organisation",
+            "assignment",
+            "council_goal",
+            "period",
+            "sdg",
+            "sdg_target",
+            "progress",
+            "latest",
+        ),
+    )
+    found = _reports()
+    if budget is not None:
+        found = found.filter(period__budget=_known(Budget.objects, "budget for", year=budget))
+    if organisation is not None:
+        found = found.filter(
+            organisation=_known(Organisation.objects, "organisation", slug=organisation)
+        )
+    if assignment is not None:
+        found = found.filter(assignment=_known(Assignment.objects, "assignment", pk=assignment))
+    if council_goal is not None:
+        found = found.filter(
+            assignment__council_goal=_known(CouncilGoal.objects, "council goal", pk=council_goal)
+        )
+    if period is not None:
+        found = found.filter(period=_known(ReportingPeriod.objects, "reporting period", pk=period))
+    contributions = PublishedContribution.objects.filter(report=OuterRef("pk"))
+    if sdg is not None:
+        found = found.filter(
+            Exists(
+                contributions.filter(
+                    target__goal__framework=Framework.SDG, target__goal__number=sdg
+                )
+            )
+        )
+    if sdg_target is not None:
+        found = found.filter(
+            Exists(contributions.filter(target=_target(Framework.SDG, sdg_target)))
+        )
+    if progress is not None:
+        found = found.filter(published_version__progress=progress)
+    if latest is not None:
+        found = found.filter(is_latest_published=latest)
+    return _page(request, found, serializer(request).report, limit, offset)
+
+
+@read(
+    "/reports/{id}",
+    schemas.Report,
+    name="report",
+    summary=N_("A published report"),
+    description=N_("A report that has never been published is a 404."),
+)
+def report(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+    _refuse_unknown(request, ())
+    return serializer(request).report(_found(_reports(), "published report", pk=id))
+
+
+# Agenda 2030 and the Millennium goals
+
+
+def _goals(framework: str) -> QuerySet[GlobalGoal]:
+    targets = GlobalTarget.objects.select_related("goal").order_by("position", "pk")
+    return (
+        GlobalGoal.objects.filter(framework=framework)
+        .prefetch_related(Prefetch("targets", queryset=targets))
+        .order_by("number")
+    )
+
+
+def _targets(framework: str) -> QuerySet[GlobalTarget]:
+    return (
+        GlobalTarget.objects.filter(goal__framework=framework)
+        .select_related("goal")
+        .order_by("goal__number", "position", "pk")
+    )
+
+
+def _goal_operations(framework: str, prefix: str, last: int, name: str) -> None:
+    @read(
+        f"/{prefix}/goals",
+        schemas.GoalPage,
+        name=f"{framework}_goals",
+        summary=N_("The goals of Agenda 2030")
+        if framework == Framework.SDG
+        else N_("The Millennium Development Goals"),
+    )
+    def goals(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> Data:
+        _refuse_unknown(request)
+        return _page(request, _goals(framework), serializer(request).goal, limit, offset)
+
+    @read(
+        f"/{prefix}/goals/{{number}}",
+        schemas.Goal,
+        name=f"{framework}_goal",
+        summary=N_("An Agenda 2030 goal with its targets")
+        if framework == Framework.SDG
+        else N_("A Millennium goal with its targets"),
+    )
+    def goal(request: HttpRequest, number: int = Path(..., ge=1, le=last)) -> Data:
+        _refuse_unknown(request)
+        return serializer(request).goal(_found(_goals(framework), f"{name} goal", number=number))
+
+    @read(
+        f"/{prefix}/targets",
+        schemas.TargetPage,
+        name=f"{framework}_targets",
+        summary=N_("The targets of Agenda 2030")
+        if framework == Framework.SDG
+        else N_("The Millennium targets"),
+    )
+    def targets(
+        request: HttpRequest,
+        goal: int | None = Query(None, ge=1, le=last, description=N_("Only this goal's.")),
+        limit: int = Limit,
+        offset: int = Offset,
+    ) -> Data:
+        _refuse_unknown(request, ("goal",))
+        found = _targets(framework)
+        if goal is not None:
+            found = found.filter(goal__number=goal)
+        return _page(request, found, serializer(request).target, limit, offset)
+
+    @read(
+        f"/{prefix}/targets/{{code}}",
+        schemas.Target,
+        name=f"{framework}_target",
+        summary=N_("An Agenda 2030 target")
+        if framework == Framework.SDG
+        else N_("A Millennium target"),
+    )
+    def target(request: HttpRequest, code: str = Path(..., pattern=TARGET_CODE)) -> Data:
+        _refuse_unknown(request)
+        return serializer(request).target(_found(_targets(framework), f"{name} target", code=code))
+
+
+_goal_operations(Framework.SDG, "sdg", 17, "Agenda 2030")
+_goal_operations(Framework.MDG, "mdg", 8, "Millennium")
