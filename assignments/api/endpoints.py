@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI, Path, Query
@@ -157,9 +157,9 @@ def _found(queryset: QuerySet, what: str, **lookup: Any) -> Any:
     return obj
 
 
-def _known(queryset: QuerySet, what: str, **lookup: Any) -> Any:
+def _known(model: type[Model], what: str, **lookup: Any) -> Any:
     """A filter's object: one that does not exist is a bad request."""
-    obj = queryset.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         raise HttpError(400, f"There is no {what} {next(iter(lookup.values()))}.")
     return obj
@@ -257,7 +257,7 @@ def council_goals(
     _refuse_unknown(request, ("budget", "sdg"))
     goals = _council_goals()
     if budget is not None:
-        goals = goals.filter(area__budget=_known(Budget.objects, "budget for", year=budget))
+        goals = goals.filter(area__budget=_known(Budget, "budget for", year=budget))
     if sdg is not None:
         goals = goals.filter(global_goals__framework=Framework.SDG, global_goals__number=sdg)
     return _page(request, goals, serializer(request).council_goal, limit, offset)
@@ -328,7 +328,7 @@ def _assignments() -> QuerySet[Assignment]:
 
 def _target(framework: str, code: str) -> GlobalTarget:
     name = "Agenda 2030 target" if framework == Framework.SDG else "Millennium target"
-    return _known(GlobalTarget.objects, name, goal__framework=framework, code=code)
+    return _known(GlobalTarget, name, goal__framework=framework, code=code)
 
 
 @read("/assignments", schemas.AssignmentPage, name="assignments", summary=N_("The assignments"))
@@ -356,9 +356,9 @@ def assignments(
     )
     found = _assignments()
     if budget is not None:
-        found = found.filter(budget=_known(Budget.objects, "budget for", year=budget))
+        found = found.filter(budget=_known(Budget, "budget for", year=budget))
     if organisation is not None:
-        chosen = _known(Organisation.objects, "organisation", slug=organisation)
+        chosen = _known(Organisation, "organisation", slug=organisation)
         found = found.filter(
             Exists(
                 Assignment.organisations.through.objects.filter(
@@ -367,9 +367,7 @@ def assignments(
             )
         )
     if council_goal is not None:
-        found = found.filter(
-            council_goal=_known(CouncilGoal.objects, "council goal", pk=council_goal)
-        )
+        found = found.filter(council_goal=_known(CouncilGoal, "council goal", pk=council_goal))
     goals = Assignment.global_goals.through.objects
     targets = Assignment.global_targets.through.objects
     for framework, number in ((Framework.SDG, sdg), (Framework.MDG, mdg)):
@@ -414,7 +412,7 @@ def periods(
     _refuse_unknown(request, ("budget",))
     found = _periods()
     if budget is not None:
-        found = found.filter(budget=_known(Budget.objects, "budget for", year=budget))
+        found = found.filter(budget=_known(Budget, "budget for", year=budget))
     return _page(request, found, serializer(request).period, limit, offset)
 
 
@@ -500,19 +498,17 @@ def reports(
     )
     found = _reports()
     if budget is not None:
-        found = found.filter(period__budget=_known(Budget.objects, "budget for", year=budget))
+        found = found.filter(period__budget=_known(Budget, "budget for", year=budget))
     if organisation is not None:
-        found = found.filter(
-            organisation=_known(Organisation.objects, "organisation", slug=organisation)
-        )
+        found = found.filter(organisation=_known(Organisation, "organisation", slug=organisation))
     if assignment is not None:
-        found = found.filter(assignment=_known(Assignment.objects, "assignment", pk=assignment))
+        found = found.filter(assignment=_known(Assignment, "assignment", pk=assignment))
     if council_goal is not None:
         found = found.filter(
-            assignment__council_goal=_known(CouncilGoal.objects, "council goal", pk=council_goal)
+            assignment__council_goal=_known(CouncilGoal, "council goal", pk=council_goal)
         )
     if period is not None:
-        found = found.filter(period=_known(ReportingPeriod.objects, "reporting period", pk=period))
+        found = found.filter(period=_known(ReportingPeriod, "reporting period", pk=period))
     contributions = PublishedContribution.objects.filter(report=OuterRef("pk"))
     if sdg is not None:
         found = found.filter(
