@@ -20,6 +20,11 @@ database: a signed-in user's pages carry their name and menu, and an anonymous v
 has a session cookie is served fresh pages. A page that shows a visitor messages of their
 own (the messages framework's) is not a public page, and is neither stored nor marked public.
 
+Every public page carries an ``ETag`` (a digest of its content) and a ``Last-Modified`` (when
+it was rendered), and a request that already holds it (``If-None-Match``,
+``If-Modified-Since``) is answered ``304 Not Modified``, from the cache as well. A publication
+renders the pages again, so both change with what they show.
+
 A cache that cannot be reached makes pages uncached, never unavailable.
 """
 
@@ -28,12 +33,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -94,6 +101,19 @@ def _public_headers(response: HttpResponse) -> None:
     response["Vary"] = "Accept-Language, Cookie"
 
 
+def _validators(response: HttpResponse, content: bytes, rendered_at: float) -> None:
+    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
+    response["ETag"] = f'"{digest}"'
+    response["Last-Modified"] = http_date(rendered_at)
+
+
+def _conditional(request: HttpRequest, response: HttpResponse, rendered_at: float):
+    """The response, or ``304 Not Modified`` where the request already holds it."""
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=int(rendered_at), response=response
+    )
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark the view's answers to anonymous GET and HEAD requests as public pages, which
     ``PublicPageCacheMiddleware`` stores when they are successful. An answer that shows the
@@ -129,28 +149,34 @@ class PublicPageCacheMiddleware:
             cached = cache.get(key)
         except Exception:  # any backend's error: serve the page uncached
             logger.warning("The cache cannot be read; serving the page uncached", exc_info=True)
-        if cached is not None:
-            content, content_type = cached
+        if cached is not None and len(cached) == 3:
+            content, content_type, rendered_at = cached
             response = HttpResponse(content, content_type=content_type)
             _public_headers(response)
+            _validators(response, content, rendered_at)
             response["X-Cache"] = "hit"
-            return response
+            return _conditional(request, response, rendered_at)
 
         response = self.get_response(request)
-        if getattr(response, "public_page", False):
-            response["X-Cache"] = "miss"
-            if key is not None and response.status_code == 200 and not response.streaming:
-                # Under the key of the generation the request began in: if something was
-                # published meanwhile, the page is stored where no request looks any more.
-                try:
-                    cache.set(
-                        key,
-                        (response.content, response["Content-Type"]),
-                        timeout=settings.PORTAL_PUBLIC_CACHE_SECONDS,
-                    )
-                except Exception:
-                    logger.warning("The cache cannot be written", exc_info=True)
-        return response
+        if not getattr(response, "public_page", False):
+            return response
+        response["X-Cache"] = "miss"
+        if response.status_code != 200 or response.streaming:
+            return response
+        rendered_at = time.time()
+        _validators(response, response.content, rendered_at)
+        if key is not None:
+            # Under the key of the generation the request began in: if something was
+            # published meanwhile, the page is stored where no request looks any more.
+            try:
+                cache.set(
+                    key,
+                    (response.content, response["Content-Type"], rendered_at),
+                    timeout=settings.PORTAL_PUBLIC_CACHE_SECONDS,
+                )
+            except Exception:
+                logger.warning("The cache cannot be written", exc_info=True)
+        return _conditional(request, response, rendered_at)
 
     @staticmethod
     def _may_be_cached(request: HttpRequest) -> bool:

@@ -58,12 +58,16 @@ INSTALLED_APPS = [
     "import_export",
     "django.contrib.sitemaps",
     "csp",
+    "corsheaders",
     "dbbackup",
     "goals",
     "assignments",
 ]
 
 MIDDLEWARE = [
+    # CORS for the public API (CORS_* below): first, so that its preflight answers and its
+    # headers reach every API response, the cached ones too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -314,6 +318,15 @@ CONTENT_SECURITY_POLICY = {
 }
 if env.str("PORTAL_CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("PORTAL_CSP_REPORT_URI")]
+
+# CORS (django-cors-headers): the public API may be read from any site's scripts, without
+# credentials, and only read. The rest of the portal sends no CORS headers at all.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag",)
 
 LOGGING = {
     "version": 1,

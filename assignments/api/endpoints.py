@@ -151,18 +151,17 @@ def _page(
 
 
 def _found(queryset: QuerySet, what: str, **lookup: Any) -> Any:
+    """The one object of ``lookup``, or a 404 that names it (by the last lookup's value)."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        raise HttpError(404, f"There is no {what} {next(iter(lookup.values()))}.")
+        raise HttpError(404, f"There is no {what} {list(lookup.values())[-1]}.")
     return obj
 
 
 def _known(model: type[Model], what: str, **lookup: Any) -> Any:
-    """A filter's object: one that does not exist is a bad request."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        raise HttpError(400, f"There is no {what} {next(iter(lookup.values()))}.")
-    return obj
+    """The object a filter names: as for an object asked for by its address, one that does
+    not exist is a 404 (the list of a budget year that has no budget does not exist)."""
+    return _found(model._default_manager.all(), what, **lookup)
 
 
 def serializer(request: HttpRequest) -> Serializer:
@@ -171,17 +170,27 @@ def serializer(request: HttpRequest) -> Serializer:
 
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=N_("Page size, 1–100."))
 Offset = Query(0, ge=0, le=2_147_483_647, description=N_("How many to skip."))
-YearFilter = Query(None, ge=1990, le=2100, description=N_("Only those of this budget year."))
+YearFilter = Query(
+    None,
+    ge=1990,
+    le=2100,
+    example=2018,
+    description=N_("Only those of this budget year."),
+)
 SdgFilter = Query(None, ge=1, le=17, description=N_("Only those linked to this Agenda 2030 goal."))
 MdgFilter = Query(None, ge=1, le=8, description=N_("Only those linked to this Millennium goal."))
 TARGET_CODE = r"^[0-9]{1,2}\.[0-9a-zA-Z]{1,2}$"
 SdgTargetFilter = Query(
     None,
     pattern=TARGET_CODE,
+    example="11.6",
     description=N_("Only those linked to this Agenda 2030 target, e.g. 11.6."),
 )
 MdgTargetFilter = Query(
-    None, pattern=TARGET_CODE, description=N_("Only those linked to this Millennium target.")
+    None,
+    pattern=TARGET_CODE,
+    example="7.A",
+    description=N_("Only those linked to this Millennium target."),
 )
 IdFilter = Query(None, ge=1, le=2_147_483_647)
 
@@ -228,7 +237,10 @@ def budgets(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> D
 
 
 @read("/budgets/{year}", schemas.Budget, name="budget", summary=N_("A budget year"))
-def budget(request: HttpRequest, year: int = Path(..., ge=1990, le=2100)) -> Data:
+def budget(
+    request: HttpRequest,
+    year: int = Path(..., ge=1990, le=2100, example=2018),
+) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).budget(_found(_budgets(), "budget for", year=year))
 
@@ -561,7 +573,7 @@ def _targets(framework: str) -> QuerySet[GlobalTarget]:
     )
 
 
-def _goal_operations(framework: str, prefix: str, last: int, name: str) -> None:
+def _goal_operations(framework: str, prefix: str, last: int, name: str, example: str) -> None:
     @read(
         f"/{prefix}/goals",
         schemas.GoalPage,
@@ -582,7 +594,10 @@ def _goal_operations(framework: str, prefix: str, last: int, name: str) -> None:
         if framework == Framework.SDG
         else N_("A Millennium goal with its targets"),
     )
-    def goal(request: HttpRequest, number: int = Path(..., ge=1, le=last)) -> Data:
+    def goal(
+        request: HttpRequest,
+        number: int = Path(..., ge=1, le=last, example=last),
+    ) -> Data:
         _refuse_unknown(request)
         return serializer(request).goal(_found(_goals(framework), f"{name} goal", number=number))
 
@@ -614,10 +629,13 @@ def _goal_operations(framework: str, prefix: str, last: int, name: str) -> None:
         if framework == Framework.SDG
         else N_("A Millennium target"),
     )
-    def target(request: HttpRequest, code: str = Path(..., pattern=TARGET_CODE)) -> Data:
+    def target(
+        request: HttpRequest,
+        code: str = Path(..., pattern=TARGET_CODE, example=example),
+    ) -> Data:
         _refuse_unknown(request)
         return serializer(request).target(_found(_targets(framework), f"{name} target", code=code))
 
 
-_goal_operations(Framework.SDG, "sdg", 17, "Agenda 2030")
-_goal_operations(Framework.MDG, "mdg", 8, "Millennium")
+_goal_operations(Framework.SDG, "sdg", 17, "Agenda 2030", "11.6")
+_goal_operations(Framework.MDG, "mdg", 8, "Millennium", "7.A")

@@ -66,6 +66,8 @@ SIGNED_IN = re.compile(r"^(password_change|password_change_done|logout)$")
 REPORTING = re.compile(r"^assignments:")
 ADMIN = re.compile(r"^admin:")
 LANGUAGE = re.compile(r"^set_language$")
+# The public API and its documentation: the same public data for everyone, signed in or not.
+API = re.compile(r"^(api:.*|api_docs)$")
 
 
 def rule_for(pattern: Pattern) -> str | None:
@@ -75,6 +77,7 @@ def rule_for(pattern: Pattern) -> str | None:
         ("reporting", REPORTING),
         ("admin", ADMIN),
         ("language", LANGUAGE),
+        ("api", API),
     ]:
         if regex.match(pattern.name):
             return kind
@@ -99,6 +102,16 @@ def admin_model(route: str):
     return None
 
 
+def council_goal(world):
+    """The council goal of the world's assignment (made for the API's page of it)."""
+    from tests.factories import make_council_goal
+
+    if world.assignment.council_goal is None:
+        world.assignment.council_goal = make_council_goal(budget=world.budget)
+        world.assignment.save()
+    return world.assignment.council_goal
+
+
 def concrete_url(pattern: Pattern, world) -> str | None:
     """The pattern filled in with the world's objects; None where no object fits."""
     values = {
@@ -120,6 +133,22 @@ def concrete_url(pattern: Pattern, world) -> str | None:
         values["number"] = 7 if pattern.name == "goals_public:mdg_detail" else 11
     if pattern.name == "assignments:report_version":
         values["pk"] = world.published.pk
+    if pattern.name.startswith("api:"):
+        values.update(
+            {
+                "id": {
+                    "api:report": world.published.pk,
+                    "api:assignment": world.assignment.pk,
+                    "api:period": world.period.pk,
+                    "api:council_goal": council_goal(world).pk,
+                }.get(pattern.name),
+                "year": world.budget.year,
+                "number": 7 if pattern.name.startswith("api:mdg") else 11,
+                "code": "7.A" if pattern.name.startswith("api:mdg") else "11.6",
+            }
+        )
+        if pattern.name == "api:not_found":
+            return "/api/v1/no-such-resource"
     if pattern.route.startswith("admin/"):
         model = admin_model(pattern.route)
         if "object_id" in pattern.route:
@@ -211,6 +240,8 @@ def expected(pattern: Pattern, role: str, world) -> str:
         return "ok"
     if kind == "language":
         return "redirect"
+    if kind == "api":
+        return "404" if pattern.name == "api:not_found" else "ok"
     if kind == "signed in":
         if pattern.name == "logout":
             return "405"  # signing out is a POST
