@@ -22,7 +22,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import DataError
-from django.utils.text import format_lazy
+from django.utils.text import format_lazy, smart_split
 from django.utils.translation import gettext_lazy as _
 
 from .params import has_nul, to_int
@@ -151,6 +151,9 @@ def _safe_inline(inline_class: type) -> type:
 
 
 DRILL_DOWN_RANGES = {"year": (2, 9998), "month": (1, 12), "day": (1, 31)}
+# The most words a search looks for. Each word is one more condition over every search field:
+# hundreds of them overflow SQLite's expression depth, and no one searches with so many.
+SEARCH_WORDS = 20
 
 
 class SafeChangeListMixin(SafeFormFieldsMixin, _ModelAdminBase):
@@ -173,6 +176,17 @@ class SafeChangeListMixin(SafeFormFieldsMixin, _ModelAdminBase):
         )
         request.POST = post
         return super().response_action(request, queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        words = list(smart_split(search_term))
+        if len(words) > SEARCH_WORDS:
+            messages.info(
+                request,
+                _("Only the first %(count)d words of the search were looked for.")
+                % {"count": SEARCH_WORDS},
+            )
+            search_term = " ".join(words[:SEARCH_WORDS])
+        return super().get_search_results(request, queryset, search_term)
 
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
