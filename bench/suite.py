@@ -11,8 +11,9 @@ For each scale it
 
 1. generates the data into ``malmo_bench_<scale>x`` (dropped and created again; no other
    database is touched), see ``bench/generate.py``;
-2. measures in-process, uncached, with Django's test client: the queries of each page, the
-   review queue's time and the CSV export's peak memory, see ``bench/inprocess.py``;
+2. measures in-process, uncached, with Django's test client: the queries of each page (and
+   of the API's lists at 20 and at 100 items a page, which must be the same), the review
+   queue's time and the CSV export's peak memory, see ``bench/inprocess.py``;
 3. starts gunicorn with the committed ``gunicorn.conf.py`` and production settings (debug
    off, static files collected), once with the default per-process cache (every page warmed
    first and checked to be served from the cache) and once with ``CACHE_URL=dummycache://``
@@ -664,6 +665,7 @@ def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
             note = "equal" if same else f"{b - a:+d}"
             cells += f"   {note:<6} {ok}"
         print(f"  {PAGES[name]:<24}{cells}")
+    print_page_sizes(report, inprocess)
 
     print("\nReview queue (the admin's report list for a reviewer, in-process)")
     for s in scales:
@@ -685,6 +687,44 @@ def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
         )
     if len(scales) > 1:
         print_growth(report, "export peak memory", inprocess, "export", "peak", small, large)
+
+
+def print_page_sizes(report: Report, inprocess: dict[int, dict]) -> None:
+    """The API's lists at each page size (``?limit=``, bench/inprocess.py): the queries must
+    be the same for every size, at every scale."""
+    scales = sorted(inprocess)
+    names = [n for n in API_PAGES if n in inprocess[scales[0]].get("api_page_sizes", {})]
+    if not names:
+        return
+    sizes = list(inprocess[scales[0]]["api_page_sizes"][names[0]])
+    print(
+        "\nThe API's lists by page size (in-process, uncached): queries, median ms, KiB; "
+        "the queries must be the same for every size"
+    )
+    print(
+        f"  {'page':<24}"
+        + "".join(
+            "".join(f"{f'{s}x limit={size}':>27}" for size in sizes) + " " * 6 for s in scales
+        )
+    )
+    for name in names:
+        cells = ""
+        for s in scales:
+            measured = inprocess[s]["api_page_sizes"][name]
+            counts = {size: measured[size]["queries"] for size in sizes}
+            ok = report.check(
+                len(set(counts.values())) == 1,
+                f"queries of the {PAGES[name]} at {s}x by page size: "
+                + ", ".join(f"{n} at limit={size}" for size, n in counts.items()),
+            )
+            cells += "".join(
+                f"{measured[size]['queries']:>8} q"
+                f"{measured[size]['median_s'] * 1000:>7.1f} ms"
+                f"{measured[size]['bytes'] / 1024:>5.0f} K"
+                for size in sizes
+            )
+            cells += f"  {ok}"
+        print(f"  {PAGES[name]:<24}{cells}")
 
 
 def print_growth(report, what: str, inprocess, part: str, key: str, small, large) -> None:
