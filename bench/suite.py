@@ -727,6 +727,31 @@ def print_page_sizes(report: Report, inprocess: dict[int, dict]) -> None:
         print(f"  {PAGES[name]:<24}{cells}")
 
 
+def print_list_growth(
+    http: dict[tuple[int, str], dict[str, PageRuns]], inprocess: dict[int, dict]
+) -> None:
+    """How the list pages' cost grows from the smallest scale to the largest, without a
+    target: a list counts every row it pages over, so it costs more with more data by design.
+    Its uncached ratio has the list pages' target at each scale (above); these figures put
+    the HTML lists and the API's side by side."""
+    scales = sorted(inprocess)
+    small, large = scales[0], scales[-1]
+    print(
+        f"\nList pages, {large}x over {small}x (figures, no target): the uncached share of the "
+        "bare view, and the in-process time"
+    )
+    for name in LIST_PAGES:
+        if name not in inprocess[small]["pages"]:
+            continue
+        ratio = [statistics.median(http[s, "uncached"][name].ratios) for s in (small, large)]
+        ms = [inprocess[s]["pages"][name]["median_s"] * 1000 for s in (small, large)]
+        print(
+            f"  {PAGES[name]:<24} uncached {percent(ratio[0])} % → {percent(ratio[1])} % "
+            f"({ratio[0] / ratio[1]:.2f}× the cost), in-process {ms[0]:.1f} → {ms[1]:.1f} ms "
+            f"({ms[1] / ms[0]:.2f}×)"
+        )
+
+
 def print_growth(report, what: str, inprocess, part: str, key: str, small, large) -> None:
     """A figure at the large scale as a multiple of the small one, against MAX_GROWTH."""
     growth = inprocess[large][part][key] / inprocess[small][part][key]
@@ -866,6 +891,8 @@ def main() -> int:
         for mode in ("cached", "uncached"):
             print_http(report, scale, mode, http[scale, mode], busy[scale, mode])
         print_floor(http[scale, "uncached"])
+    if len(scales) > 1:
+        print_list_growth(http, inprocess)
     print_inprocess(report, inprocess)
     minutes = (time.monotonic() - started) / 60
     print(
