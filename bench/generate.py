@@ -633,6 +633,10 @@ def pages() -> dict:
             "assignment_list": reverse("public:assignment_list"),
             "sdg_goal": reverse("goals_public:sdg_detail", args=[FAVOURITE_SDG]),
             "report": reverse("public:report_detail", args=[report.pk]),
+            # The public API's two big lists, their default page (20 items, newest first
+            # for the reports): JSON through the same page cache as the HTML pages.
+            "api_assignments": reverse("api:assignments"),
+            "api_reports": reverse("api:reports"),
             # Not a target: a page without a single query, to show what the base template
             # and the middleware cost on their own.
             "reference": reverse("public:accessibility"),

@@ -9,7 +9,8 @@ benchmark database ``make bench`` left behind instead. Run with the cache
 disabled (``CACHE_URL=dummycache://``, which ``bench/suite.py`` sets), it measures:
 
 - the queries each public page makes, uncached (``CaptureQueriesContext``), and the median
-  time to render it in-process;
+  time to render it in-process; the public API's lists (``API_LISTS``) are measured again at
+  each page size of ``API_PAGE_SIZES`` (``?limit=``), whose query counts must be the same;
 - the review queue: the admin's report list as the reviewer opens it (the open period's
   submitted reports), median of repeated requests, and its queries;
 - the peak memory traced by ``tracemalloc`` while the published reports are downloaded as
@@ -40,6 +41,11 @@ sys.path.insert(0, str(ROOT))
 PAGE_RUNS = 5
 QUEUE_RUNS = 7
 EXPORT_PATH = "/data/published-reports.csv"
+# The public API's lists (names in the manifest's pages), measured at the default page size
+# and at the largest: a list that prefetches per page makes as many queries for 100 items
+# as for 20.
+API_LISTS = ("api_assignments", "api_reports")
+API_PAGE_SIZES = (20, 100)
 
 
 def setup(database_url: str) -> None:
@@ -79,6 +85,29 @@ def page_queries(client, path: str) -> tuple[int, float, list[str], int]:
         client.get(path)
         times.append(time.perf_counter() - started)
     return len(sql), statistics.median(times), sql, len(response.content)
+
+
+def with_limit(path: str, limit: int) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'limit': limit})}"
+
+
+def api_page_sizes(client, path: str) -> dict:
+    """One API list at each of ``API_PAGE_SIZES``: its queries, median time, size and items
+    (a page with fewer items than asked for would not show what the size costs)."""
+    sizes = {}
+    for limit in API_PAGE_SIZES:
+        sized = with_limit(path, limit)
+        n, seconds, _sql, size = page_queries(client, sized)
+        items = len(client.get(sized).json()["items"])
+        assert items == limit, f"{sized} lists {items} items: the data has too few"
+        sizes[str(limit)] = {
+            "path": sized,
+            "queries": n,
+            "median_s": seconds,
+            "bytes": size,
+            "items": items,
+        }
+    return sizes
 
 
 def review_queue(reviewer: str) -> dict:
@@ -193,6 +222,11 @@ def main() -> None:
     for name, path in manifest["pages"].items():
         n, seconds, _sql, size = page_queries(client, path)
         result["pages"][name] = {"path": path, "queries": n, "median_s": seconds, "bytes": size}
+    result["api_page_sizes"] = {
+        name: api_page_sizes(client, manifest["pages"][name])
+        for name in API_LISTS
+        if name in manifest["pages"]
+    }
     result["queue"] = review_queue(manifest["reviewer"])
     result["export"] = export_memory()
     text = json.dumps(result, indent=2)

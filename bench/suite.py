@@ -11,13 +11,16 @@ For each scale it
 
 1. generates the data into ``malmo_bench_<scale>x`` (dropped and created again; no other
    database is touched), see ``bench/generate.py``;
-2. measures in-process, uncached, with Django's test client: the queries of each page, the
-   review queue's time and the CSV export's peak memory, see ``bench/inprocess.py``;
+2. measures in-process, uncached, with Django's test client: the queries of each page (and
+   of the API's lists at 20 and at 100 items a page, which must be the same), the review
+   queue's time and the CSV export's peak memory, see ``bench/inprocess.py``;
 3. starts gunicorn with the committed ``gunicorn.conf.py`` and production settings (debug
    off, static files collected), once with the default per-process cache (every page warmed
    first and checked to be served from the cache) and once with ``CACHE_URL=dummycache://``
    (nothing cached), and measures each page with ``wrk --latency``: requests per second, and
-   the 50th and 99th percentile latency. The pages are measured in turn, the bare view
+   the 50th and 99th percentile latency. The pages are the HTML pages and the public API's
+   two lists (``/api/v1/assignments`` and ``/api/v1/reports``, their default page of 20),
+   which have the HTML list pages' targets. They are measured in turn, the bare view
    (``/health/live``) first, and each round is repeated ``--runs`` times; a page's ratio to
    the bare view is taken within the same round of the same server. The accessibility
    statement, a page that makes no query, is measured too, without a target: what the base
@@ -78,6 +81,8 @@ PAGES = {
     "assignment_list": "assignment list",
     "sdg_goal": "SDG goal page",
     "report": "report page",
+    "api_assignments": "API assignment list",
+    "api_reports": "API published reports",
     "reference": "no-query page (ref.)",
     "floor_1": "floor: layout + 1 query",
     "floor_4": "floor: layout + 4 queries",
@@ -95,7 +100,12 @@ FLOOR_PAGES = {
     "plain_1": "/bench/plain/1/",
 }
 INFO_PAGES = (REFERENCE, *FLOOR_PAGES)
-LIST_PAGES = ("home", "assignment_list")
+# The public API's lists (/api/v1/assignments and /api/v1/reports, their default page of 20)
+# are list pages like the HTML ones, with the same targets: JSON instead of a template, but
+# the same page cache in front of them and the same kind of work behind (a count and a page
+# of rows with what they link to).
+API_PAGES = ("api_assignments", "api_reports")
+LIST_PAGES = ("home", "assignment_list", *API_PAGES)
 DETAIL_PAGES = ("sdg_goal", "report")
 
 # The targets.
@@ -647,13 +657,15 @@ def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
         if len(scales) > 1 and name != REFERENCE:
             a, b = counts[0], counts[-1]
             same = a == b
-            nearly = abs(a - b) <= max(1, round(0.1 * a))
+            # The API's lists prefetch per page: not one query more with more data.
+            nearly = b <= a if name in API_PAGES else abs(a - b) <= max(1, round(0.1 * a))
             ok = report.check(
                 nearly, f"queries of the {PAGES[name]}: {a} at {small}x, {b} at {large}x"
             )
             note = "equal" if same else f"{b - a:+d}"
             cells += f"   {note:<6} {ok}"
         print(f"  {PAGES[name]:<24}{cells}")
+    print_page_sizes(report, inprocess)
 
     print("\nReview queue (the admin's report list for a reviewer, in-process)")
     for s in scales:
@@ -675,6 +687,69 @@ def print_inprocess(report: Report, inprocess: dict[int, dict]) -> None:
         )
     if len(scales) > 1:
         print_growth(report, "export peak memory", inprocess, "export", "peak", small, large)
+
+
+def print_page_sizes(report: Report, inprocess: dict[int, dict]) -> None:
+    """The API's lists at each page size (``?limit=``, bench/inprocess.py): the queries must
+    be the same for every size, at every scale."""
+    scales = sorted(inprocess)
+    names = [n for n in API_PAGES if n in inprocess[scales[0]].get("api_page_sizes", {})]
+    if not names:
+        return
+    sizes = list(inprocess[scales[0]]["api_page_sizes"][names[0]])
+    print(
+        "\nThe API's lists by page size (in-process, uncached): queries, median ms, KiB; "
+        "the queries must be the same for every size"
+    )
+    print(
+        f"  {'page':<24}"
+        + "".join(
+            "".join(f"{f'{s}x limit={size}':>27}" for size in sizes) + " " * 6 for s in scales
+        )
+    )
+    for name in names:
+        cells = ""
+        for s in scales:
+            measured = inprocess[s]["api_page_sizes"][name]
+            counts = {size: measured[size]["queries"] for size in sizes}
+            ok = report.check(
+                len(set(counts.values())) == 1,
+                f"queries of the {PAGES[name]} at {s}x by page size: "
+                + ", ".join(f"{n} at limit={size}" for size, n in counts.items()),
+            )
+            cells += "".join(
+                f"{measured[size]['queries']:>8} q"
+                f"{measured[size]['median_s'] * 1000:>7.1f} ms"
+                f"{measured[size]['bytes'] / 1024:>5.0f} K"
+                for size in sizes
+            )
+            cells += f"  {ok}"
+        print(f"  {PAGES[name]:<24}{cells}")
+
+
+def print_list_growth(
+    http: dict[tuple[int, str], dict[str, PageRuns]], inprocess: dict[int, dict]
+) -> None:
+    """How the list pages' cost grows from the smallest scale to the largest, without a
+    target: a list counts every row it pages over, so it costs more with more data by design.
+    Its uncached ratio has the list pages' target at each scale (above); these figures put
+    the HTML lists and the API's side by side."""
+    scales = sorted(inprocess)
+    small, large = scales[0], scales[-1]
+    print(
+        f"\nList pages, {large}x over {small}x (figures, no target): the uncached share of the "
+        "bare view, and the in-process time"
+    )
+    for name in LIST_PAGES:
+        if name not in inprocess[small]["pages"]:
+            continue
+        ratio = [statistics.median(http[s, "uncached"][name].ratios) for s in (small, large)]
+        ms = [inprocess[s]["pages"][name]["median_s"] * 1000 for s in (small, large)]
+        print(
+            f"  {PAGES[name]:<24} uncached {percent(ratio[0])} % → {percent(ratio[1])} % "
+            f"({ratio[0] / ratio[1]:.2f}× the cost), in-process {ms[0]:.1f} → {ms[1]:.1f} ms "
+            f"({ms[1] / ms[0]:.2f}×)"
+        )
 
 
 def print_growth(report, what: str, inprocess, part: str, key: str, small, large) -> None:
@@ -816,6 +891,8 @@ def main() -> int:
         for mode in ("cached", "uncached"):
             print_http(report, scale, mode, http[scale, mode], busy[scale, mode])
         print_floor(http[scale, "uncached"])
+    if len(scales) > 1:
+        print_list_growth(http, inprocess)
     print_inprocess(report, inprocess)
     minutes = (time.monotonic() - started) / 60
     print(
