@@ -221,3 +221,14 @@ def test_english_texts_on_the_swedish_page_are_marked_english(client):
     assert 'lang="en"' not in english.split("<main", 1)[1].split("</main>", 1)[0].replace(
         '<code lang="en">', ""
     )
+
+
+def test_the_open_data_page_points_to_the_api(client):
+    swedish = client.get("/data/").content.decode()
+    english = client.get("/en/data/").content.decode()
+    assert '<a href="#api">API</a>' in swedish
+    assert 'id="api"' in swedish
+    assert '<a href="/api/">API:ets dokumentation</a>' in swedish
+    assert 'href="/api/v1/"' in swedish
+    assert '<a href="/en/api/">The API\'s documentation</a>' in english
+    assert 'href="/api/v1/"' in english
