@@ -239,7 +239,9 @@ def budgets(request: HttpRequest, limit: int = Limit, offset: int = Offset) -> D
 @read("/budgets/{year}", schemas.Budget, name="budget", summary=N_("A budget year"))
 def budget(
     request: HttpRequest,
-    year: int = Path(..., ge=1990, le=2100, example=2018),
+    year: int = Path(
+        ..., ge=1990, le=2100, example=2018, description=N_("The budget year, e.g. 2018.")
+    ),
 ) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).budget(_found(_budgets(), "budget for", year=year))
@@ -281,7 +283,10 @@ def council_goals(
     name="council_goal",
     summary=N_("A council goal"),
 )
-def council_goal(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+def council_goal(
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The council goal's id.")),
+) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).council_goal(_found(_council_goals(), "council goal", pk=id))
 
@@ -319,7 +324,12 @@ def organisations(
     summary=N_("A committee or company"),
 )
 def organisation(
-    request: HttpRequest, slug: str = Path(..., pattern=r"^[-a-zA-Z0-9_]{1,200}$")
+    request: HttpRequest,
+    slug: str = Path(
+        ...,
+        pattern=r"^[-a-zA-Z0-9_]{1,200}$",
+        description=N_("The organisation's slug, as in its address on the portal."),
+    ),
 ) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).organisation(_found(_organisations(), "organisation", slug=slug))
@@ -403,7 +413,10 @@ def assignments(
 
 
 @read("/assignments/{id}", schemas.Assignment, name="assignment", summary=N_("An assignment"))
-def assignment(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+def assignment(
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The assignment's id.")),
+) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).assignment(_found(_assignments(), "assignment", pk=id))
 
@@ -429,7 +442,10 @@ def periods(
 
 
 @read("/periods/{id}", schemas.Period, name="period", summary=N_("A reporting period"))
-def period(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+def period(
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The reporting period's id.")),
+) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).period(_found(_periods(), "reporting period", pk=id))
 
@@ -548,7 +564,10 @@ def reports(
     summary=N_("A published report"),
     description=N_("A report that has never been published is a 404."),
 )
-def report(request: HttpRequest, id: int = Path(..., ge=1, le=2_147_483_647)) -> Data:
+def report(
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The report's id.")),
+) -> Data:
     _refuse_unknown(request, ())
     return serializer(request).report(_found(_reports(), "published report", pk=id))
 
@@ -596,7 +615,7 @@ def _goal_operations(framework: str, prefix: str, last: int, name: str, example:
     )
     def goal(
         request: HttpRequest,
-        number: int = Path(..., ge=1, le=last, example=last),
+        number: int = Path(..., ge=1, le=last, example=last, description=N_("The goal's number.")),
     ) -> Data:
         _refuse_unknown(request)
         return serializer(request).goal(_found(_goals(framework), f"{name} goal", number=number))
@@ -631,7 +650,12 @@ def _goal_operations(framework: str, prefix: str, last: int, name: str, example:
     )
     def target(
         request: HttpRequest,
-        code: str = Path(..., pattern=TARGET_CODE, example=example),
+        code: str = Path(
+            ...,
+            pattern=TARGET_CODE,
+            example=example,
+            description=N_("The target's code, e.g. 11.6 or 7.a."),
+        ),
     ) -> Data:
         _refuse_unknown(request)
         return serializer(request).target(_found(_targets(framework), f"{name} target", code=code))

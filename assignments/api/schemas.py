@@ -8,7 +8,9 @@ texts (assignments, council goals, reports) are written in Swedish only, and the
 targets that have no official Swedish translation yet have ``sv: null``.
 
 The descriptions are in English, the language of the OpenAPI description; they are marked
-with ``gettext_noop`` so that the documentation page can show them in Swedish as well.
+with ``gettext_noop`` so that the documentation page can show them in Swedish as well. A
+schema's own description is its ``__doc__``, set as ``__doc__ = N_(...)`` for that reason: a
+docstring would not be marked.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from ninja import Field, Schema
 
 
 class Text(Schema):
-    """A text in Swedish and English; null where there is none in that language."""
+    __doc__ = N_("A text in Swedish and English; null where there is none in that language.")
 
     sv: str | None = Field(description=N_("In Swedish; null where there is no Swedish text."))
     en: str | None = Field(description=N_("In English; null where there is no English text."))
 
 
 class Coded(Schema):
-    """A value from a fixed list, with its label in both languages."""
+    __doc__ = N_("A value from a fixed list, with its label in both languages.")
 
     code: str = Field(description=N_("The value, as the filters take it."))
     label: Text
