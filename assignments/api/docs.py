@@ -60,8 +60,10 @@ TAG_TITLES = {
 STATUSES = {
     "200": _("OK: the object, or a page of the list."),
     "304": _("Not modified: the copy you have is still current."),
-    "400": _("Bad request: an unknown parameter, or a value that is wrong or names nothing."),
-    "404": _("Not found: no such object, or no page at that offset."),
+    "400": _("Bad request: an unknown parameter, or a value of the wrong type or out of range."),
+    "404": _(
+        "Not found: no such object, a filter value that names nothing, or no page at that offset."
+    ),
 }
 
 LOCATIONS = {
