@@ -154,6 +154,17 @@ def test_bad_parameters_answer_400_or_404_in_json(two_budgets, client, query, st
     assert says in json.dumps(response.json()["detail"])
 
 
+def test_an_object_takes_no_query_parameters(db, client):
+    response = get(client, "/api/v1/sdg/goals/11?limit=3")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Unknown parameter: limit. This address takes none."
+    listed = get(client, "/api/v1/sdg/targets?goal=3&gaol=4")
+    assert listed.status_code == 400
+    assert listed.json()["detail"] == (
+        "Unknown parameter: gaol. This address takes: goal, limit, offset."
+    )
+
+
 @pytest.mark.parametrize(
     "path",
     [
