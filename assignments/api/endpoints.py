@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop as N_
@@ -61,7 +62,7 @@ class Renderer(JSONRenderer):
 
 api = NinjaAPI(
     renderer=Renderer(),
-    title="Malmö stad: sustainability assignments – public API",
+    title=f"{settings.PORTAL_ORGANISATION_NAME}: sustainability assignments – public API",
     version="1",
     description=(
         "The published data of the portal: the city council's budgets with their council "
