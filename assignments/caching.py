@@ -101,9 +101,12 @@ def _public_headers(response: HttpResponse) -> None:
     response["Vary"] = "Accept-Language, Cookie"
 
 
-def _validators(response: HttpResponse, content: bytes, rendered_at: float) -> None:
-    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
-    response["ETag"] = f'"{digest}"'
+def _etag(content: bytes) -> str:
+    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+
+
+def _validators(response: HttpResponse, etag: str, rendered_at: float) -> None:
+    response["ETag"] = etag
     response["Last-Modified"] = http_date(rendered_at)
 
 
@@ -149,11 +152,12 @@ class PublicPageCacheMiddleware:
             cached = cache.get(key)
         except Exception:  # any backend's error: serve the page uncached
             logger.warning("The cache cannot be read; serving the page uncached", exc_info=True)
-        if cached is not None and len(cached) == 3:
-            content, content_type, rendered_at = cached
+        # An entry of an older release, without its validators, is rendered and stored again.
+        if cached is not None and len(cached) == 4:
+            content, content_type, etag, rendered_at = cached
             response = HttpResponse(content, content_type=content_type)
             _public_headers(response)
-            _validators(response, content, rendered_at)
+            _validators(response, etag, rendered_at)  # stored: no digest on a hit
             response["X-Cache"] = "hit"
             return _conditional(request, response, rendered_at)
 
@@ -163,15 +167,15 @@ class PublicPageCacheMiddleware:
         response["X-Cache"] = "miss"
         if response.status_code != 200 or response.streaming:
             return response
-        rendered_at = time.time()
-        _validators(response, response.content, rendered_at)
+        etag, rendered_at = _etag(response.content), time.time()
+        _validators(response, etag, rendered_at)
         if key is not None:
             # Under the key of the generation the request began in: if something was
             # published meanwhile, the page is stored where no request looks any more.
             try:
                 cache.set(
                     key,
-                    (response.content, response["Content-Type"], rendered_at),
+                    (response.content, response["Content-Type"], etag, rendered_at),
                     timeout=settings.PORTAL_PUBLIC_CACHE_SECONDS,
                 )
             except Exception:
