@@ -186,8 +186,22 @@ def serializer(request: HttpRequest) -> Serializer:
     return Serializer(Addresses(request))
 
 
+# The largest id the database's keys hold: a larger one is a 400, not a database error.
+MAX_ID = 2_147_483_647
+
+
+def IdPath(description: str) -> Any:
+    """An object's id in the address."""
+    return Path(..., ge=1, le=MAX_ID, description=description)
+
+
+def IdFilter(description: str) -> Any:
+    """A filter by a related object's id."""
+    return Query(None, ge=1, le=MAX_ID, description=description)
+
+
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=N_("Page size, 1–100."))
-Offset = Query(0, ge=0, le=2_147_483_647, description=N_("How many to skip."))
+Offset = Query(0, ge=0, le=MAX_ID, description=N_("How many to skip."))
 YearFilter = Query(
     None,
     ge=1990,
@@ -197,6 +211,8 @@ YearFilter = Query(
 )
 SdgFilter = Query(None, ge=1, le=17, description=N_("Only those linked to this Agenda 2030 goal."))
 MdgFilter = Query(None, ge=1, le=8, description=N_("Only those linked to this Millennium goal."))
+# An organisation's slug (its SlugField holds at most 200 characters).
+SLUG = r"^[-a-zA-Z0-9_]{1,200}$"
 TARGET_CODE = r"^[0-9]{1,2}\.[0-9a-zA-Z]{1,2}$"
 SdgTargetFilter = Query(
     None,
@@ -210,7 +226,6 @@ MdgTargetFilter = Query(
     example="7.A",
     description=N_("Only those linked to this Millennium target."),
 )
-IdFilter = Query(None, ge=1, le=2_147_483_647)
 
 
 # The index
@@ -299,7 +314,7 @@ def council_goals(
 )
 def council_goal(
     request: HttpRequest,
-    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The council goal's id.")),
+    id: int = IdPath(N_("The council goal's id.")),
 ) -> Data:
     return serializer(request).council_goal(_found(_council_goals(), "council goal", pk=id))
 
@@ -339,7 +354,7 @@ def organisation(
     request: HttpRequest,
     slug: str = Path(
         ...,
-        pattern=r"^[-a-zA-Z0-9_]{1,200}$",
+        pattern=SLUG,
         description=N_("The organisation's slug, as in its address on the portal."),
     ),
 ) -> Data:
@@ -370,12 +385,10 @@ def assignments(
     budget: int | None = YearFilter,
     organisation: str | None = Query(
         None,
-        pattern=r"^[-a-zA-Z0-9_]{1,200}$",
+        pattern=SLUG,
         description=N_("Only those of this organisation (its slug), leading or taking part."),
     ),
-    council_goal: int | None = Query(
-        None, ge=1, le=2_147_483_647, description=N_("Only those under this council goal (id).")
-    ),
+    council_goal: int | None = IdFilter(N_("Only those under this council goal (id).")),
     sdg: int | None = SdgFilter,
     sdg_target: str | None = SdgTargetFilter,
     mdg: int | None = MdgFilter,
@@ -422,7 +435,7 @@ def assignments(
 @read("/assignments/{id}", schemas.Assignment, name="assignment", summary=N_("An assignment"))
 def assignment(
     request: HttpRequest,
-    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The assignment's id.")),
+    id: int = IdPath(N_("The assignment's id.")),
 ) -> Data:
     return serializer(request).assignment(_found(_assignments(), "assignment", pk=id))
 
@@ -449,7 +462,7 @@ def periods(
 @read("/periods/{id}", schemas.Period, name="period", summary=N_("A reporting period"))
 def period(
     request: HttpRequest,
-    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The reporting period's id.")),
+    id: int = IdPath(N_("The reporting period's id.")),
 ) -> Data:
     return serializer(request).period(_found(_periods(), "reporting period", pk=id))
 
@@ -481,21 +494,14 @@ def reports(
     budget: int | None = YearFilter,
     organisation: str | None = Query(
         None,
-        pattern=r"^[-a-zA-Z0-9_]{1,200}$",
+        pattern=SLUG,
         description=N_("Only this organisation's (its slug)."),
     ),
-    assignment: int | None = Query(
-        None, ge=1, le=2_147_483_647, description=N_("Only those on this assignment (id).")
+    assignment: int | None = IdFilter(N_("Only those on this assignment (id).")),
+    council_goal: int | None = IdFilter(
+        N_("Only those on assignments under this council goal (id).")
     ),
-    council_goal: int | None = Query(
-        None,
-        ge=1,
-        le=2_147_483_647,
-        description=N_("Only those on assignments under this council goal (id)."),
-    ),
-    period: int | None = Query(
-        None, ge=1, le=2_147_483_647, description=N_("Only those of this reporting period (id).")
-    ),
+    period: int | None = IdFilter(N_("Only those of this reporting period (id).")),
     sdg: int | None = Query(
         None, ge=1, le=17, description=N_("Only those contributing to this Agenda 2030 goal.")
     ),
@@ -556,7 +562,7 @@ def reports(
 )
 def report(
     request: HttpRequest,
-    id: int = Path(..., ge=1, le=2_147_483_647, description=N_("The report's id.")),
+    id: int = IdPath(N_("The report's id.")),
 ) -> Data:
     return serializer(request).report(_found(_reports(), "published report", pk=id))
 
