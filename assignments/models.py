@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.query import ModelIterable
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget
+from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, localized
 
 
 class User(AbstractUser):
@@ -968,3 +972,447 @@ class DeadlineReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.period} ({self.sent_on})"
+
+
+# Indicators: the numbers behind the goals (nyckeltal). An indicator's public series lives in
+# ``IndicatorValue``; what reporters type lives in ``ReportedValue`` (on the working report and
+# frozen on each submitted version) and becomes an ``IndicatorValue`` only when the version
+# is published (``services.indicators``).
+
+# Kolada's municipality code for Malmö, and the shape of a KPI id (one letter, five digits).
+KOLADA_MALMO = "1280"
+KOLADA_KPI_PATTERN = r"^[A-Z][0-9]{5}$"
+INDICATOR_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$"
+# Room for a yearly figure in any unit the city uses (kronor, tonnes, per cent, counts).
+VALUE_MAX_DIGITS = 20
+VALUE_DECIMAL_PLACES = 6
+VALUE_LIMIT = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
+INDICATOR_YEAR_MIN, INDICATOR_YEAR_MAX = 1950, 2100
+
+
+class IndicatorSource(models.TextChoices):
+    """Where an indicator's values come from."""
+
+    KOLADA = "kolada", _("Kolada")
+    ORGANISATION = "organisation", _("Measured by an organisation")
+    OTHER = "other", _("Another source")
+
+
+class ValueOrigin(models.TextChoices):
+    """How one value reached the portal."""
+
+    KOLADA = "kolada", _("Kolada import")
+    REPORT = "report", _("Published report")
+    IMPORT = "import", _("File import")
+
+
+class ProgressLevel(models.TextChoices):
+    """How far an indicator has come towards its target (``assignments.indicators``)."""
+
+    REACHED = "reached", _("Target reached")
+    SUBSTANTIAL = "substantial", _("Substantial progress")
+    MODERATE = "moderate", _("Moderate progress")
+    LIMITED = "limited", _("Limited progress")
+    MOVING_AWAY = "moving_away", _("Moving away from the target")
+    NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
+
+
+# The breakdowns values may be split by: a dimension and its categories. The headline series
+# has neither (dimension and category both ""). Kolada's gender split (T/K/M) is the first;
+# another dimension is one more entry here and in the translations, not a schema change.
+BREAKDOWNS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "gender": (_("Gender"), {"women": _("Women"), "men": _("Men")}),
+}
+
+
+def breakdown_label(dimension: str, category: str) -> str:
+    """A breakdown's category in words: "Women", or "Total" for the headline series."""
+    if not dimension:
+        return str(_("Total"))
+    categories = BREAKDOWNS.get(dimension, (dimension, {}))[1]
+    return str(categories.get(category, category))
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def reported_by(self, organisation: Organisation, assignment: Assignment) -> IndicatorQuerySet:
+        """The indicators an organisation measures itself for an assignment: those its reports
+        on the assignment ask values for."""
+        return self.filter(
+            source=IndicatorSource.ORGANISATION,
+            measured_by=organisation,
+            assignments=assignment,
+        ).distinct()
+
+
+class Indicator(models.Model):
+    """A key figure (nyckeltal) that follows up council goals, assignments and global targets."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(INDICATOR_CODE_PATTERN)],
+        help_text=_("Short and stable: it is part of the indicator's address, e.g. N00401."),
+    )
+    title_sv = models.CharField(_("title (Swedish)"), max_length=255)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    definition_sv = models.TextField(_("definition (Swedish)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=60, blank=True, help_text=_("E.g. %, tonnes CO₂e per inhabitant.")
+    )
+    higher_is_better = models.BooleanField(
+        _("higher is better"),
+        default=True,
+        help_text=_("Untick where a falling value is the improvement, as with emissions."),
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals"),
+        default=1,
+        validators=[MaxValueValidator(VALUE_DECIMAL_PLACES)],
+        help_text=_("How many decimals values are shown with."),
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(INDICATOR_YEAR_MIN), MaxValueValidator(INDICATOR_YEAR_MAX)],
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    baseline_note = models.CharField(_("baseline note"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=IndicatorSource.choices)
+    kolada_kpi = models.CharField(
+        _("Kolada KPI"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(KOLADA_KPI_PATTERN)],
+        help_text=_("The key figure's id in Kolada, e.g. N00401; its values are imported."),
+    )
+    measured_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measured_indicators",
+        verbose_name=_("measured by"),
+        help_text=_(
+            "The organisation that measures it; its reports on the linked assignments ask for "
+            "the period's values."
+        ),
+    )
+    source_name = models.CharField(
+        _("name of the source"),
+        max_length=200,
+        blank=True,
+        help_text=_("For another source: who publishes the figures, e.g. SCB."),
+    )
+    source_url = models.URLField(_("address of the source"), blank=True)
+    has_gender_split = models.BooleanField(
+        _("split by gender"), default=False, help_text=_("Values are also given for women and men.")
+    )
+    council_goals = models.ManyToManyField(
+        CouncilGoal, blank=True, related_name="indicators", verbose_name=_("council goals")
+    )
+    assignments = models.ManyToManyField(
+        Assignment, blank=True, related_name="indicators", verbose_name=_("assignments")
+    )
+    global_targets = models.ManyToManyField(
+        GlobalTarget, blank=True, related_name="indicators", verbose_name=_("global targets")
+    )
+    progress_override = models.CharField(
+        _("progress set by the office"),
+        max_length=20,
+        choices=ProgressLevel.choices,
+        blank=True,
+        help_text=_("Leave empty to show the computed progress."),
+    )
+    progress_override_note = models.TextField(
+        _("why the progress is set by hand"),
+        blank=True,
+        help_text=_("Shown to the public beside the progress; required with an override."),
+    )
+    kolada_synced_at = models.DateTimeField(
+        _("last imported from Kolada"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=IndicatorSource.values), name="indicator_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=IndicatorSource.KOLADA) | ~Q(kolada_kpi=""),
+                name="indicator_kolada_has_kpi",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=IndicatorSource.ORGANISATION) | Q(measured_by__isnull=False),
+                name="indicator_organisation_measures",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True, baseline_value__isnull=True)
+                | Q(baseline_year__isnull=False, baseline_value__isnull=False),
+                name="indicator_baseline_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_override="")
+                | Q(progress_override__in=ProgressLevel.values) & ~Q(progress_override_note=""),
+                name="indicator_override_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=VALUE_DECIMAL_PLACES), name="indicator_decimals_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_sv}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:indicator_detail", kwargs={"code": self.code})
+
+    @property
+    def title(self):
+        return localized(self, "title")
+
+    @property
+    def definition(self):
+        return localized(self, "definition")
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.source == IndicatorSource.KOLADA and not self.kolada_kpi:
+            errors["kolada_kpi"] = ValidationError(
+                _("Give the Kolada KPI the values are imported from."), code="kpi_required"
+            )
+        if self.source == IndicatorSource.ORGANISATION and not self.measured_by_id:
+            errors["measured_by"] = ValidationError(
+                _("Choose the organisation that measures the indicator."),
+                code="measurer_required",
+            )
+        if (self.baseline_year is None) != (self.baseline_value is None):
+            field = "baseline_value" if self.baseline_value is None else "baseline_year"
+            errors[field] = ValidationError(
+                _("Give both the baseline's year and its value, or neither."),
+                code="baseline_incomplete",
+            )
+        if self.progress_override and not self.progress_override_note.strip():
+            errors["progress_override_note"] = ValidationError(
+                _("Say why the progress is set by hand; the public sees the note."),
+                code="override_note_required",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def format_value(self, value: Decimal | None) -> str:
+        """A value with the indicator's decimals, in the active language's number format."""
+        if value is None:
+            return ""
+        return number_format(value, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
+
+
+class IndicatorTarget(models.Model):
+    """A value an indicator should reach by a year (e.g. 2025 and 2030)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(INDICATOR_YEAR_MIN), MaxValueValidator(INDICATOR_YEAR_MAX)],
+    )
+    value = models.DecimalField(
+        _("target value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicatortarget_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def headline(self) -> IndicatorValueQuerySet:
+        """The headline series: the totals, without a breakdown."""
+        return self.filter(dimension="")
+
+    def in_order(self) -> IndicatorValueQuerySet:
+        """By time: year, then the reporting period's deadline (yearly values first)."""
+        return self.order_by(
+            "indicator_id",
+            "year",
+            F("period__deadline").asc(nulls_first=True),
+            "dimension",
+            "category",
+        )
+
+
+class IndicatorValue(models.Model):
+    """
+    One public value of an indicator: for a year (Kolada, imports) or a reporting period (a
+    published report), for the total or one category of a breakdown.
+
+    Everything here is public. Reporters' values become values only when their report's
+    version is published; Kolada's and the office's imports are public as they are saved.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(INDICATOR_YEAR_MIN), MaxValueValidator(INDICATOR_YEAR_MAX)],
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+        verbose_name=_("reporting period"),
+    )
+    dimension = models.CharField(_("breakdown"), max_length=30, blank=True)
+    category = models.CharField(_("category"), max_length=30, blank=True)
+    value = models.DecimalField(
+        _("value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=ValueOrigin.choices)
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+        verbose_name=_("report"),
+        help_text=_("The published report the value was reported in."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "year", "dimension", "category"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "dimension", "category"],
+                condition=Q(period__isnull=True),
+                name="indicatorvalue_unique_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period", "dimension", "category"],
+                condition=Q(period__isnull=False),
+                name="indicatorvalue_unique_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension="", category="") | (~Q(dimension="") & ~Q(category="")),
+                name="indicatorvalue_breakdown_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=ValueOrigin.values), name="indicatorvalue_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=INDICATOR_YEAR_MIN, year__lte=INDICATOR_YEAR_MAX),
+                name="indicatorvalue_year_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["indicator", "dimension", "year"], name="indicatorvalue_series_idx"
+            ),
+            models.Index(fields=["published_at", "id"], name="indicatorvalue_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.breakdown_label}: {self.value}"
+
+    @property
+    def breakdown_label(self) -> str:
+        return breakdown_label(self.dimension, self.category)
+
+
+class ReportedValue(models.Model):
+    """
+    A value a reporter gives for an indicator their organisation measures: on the working
+    report while it is written, copied onto the version when it is submitted (and never
+    changed there), made public as an ``IndicatorValue`` when that version is published.
+    """
+
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reported_values",
+        verbose_name=_("report"),
+    )
+    version = models.ForeignKey(
+        ReportVersion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reported_values",
+        verbose_name=_("report version"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    dimension = models.CharField(_("breakdown"), max_length=30, blank=True)
+    category = models.CharField(_("category"), max_length=30, blank=True)
+    value = models.DecimalField(
+        _("value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "dimension", "category"]
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, version__isnull=True)
+                | Q(report__isnull=True, version__isnull=False),
+                name="reportedvalue_report_or_version",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "indicator", "dimension", "category"],
+                condition=Q(report__isnull=False),
+                name="reportedvalue_unique_on_report",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "indicator", "dimension", "category"],
+                condition=Q(version__isnull=False),
+                name="reportedvalue_unique_on_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension="", category="") | (~Q(dimension="") & ~Q(category="")),
+                name="reportedvalue_breakdown_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {breakdown_label(self.dimension, self.category)}: {self.value}"
+
+    @property
+    def breakdown_label(self) -> str:
+        return breakdown_label(self.dimension, self.category)

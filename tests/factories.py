@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assignments import services
 from assignments.models import (
     Assignment,
+    Indicator,
+    IndicatorSource,
+    IndicatorTarget,
     Membership,
     MembershipRole,
     Organisation,
@@ -22,6 +26,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
     User,
+    ValueOrigin,
 )
 from assignments.roles import REVIEWERS_GROUP
 from goals.models import Budget, CouncilGoal, GlobalTarget, GoalArea
@@ -135,6 +140,7 @@ def make_report(
     reviewer: User | None = None,
     content: Mapping | None = None,
     targets: Iterable[GlobalTarget | str] | None = None,
+    values: Iterable[services.ValueInput] | None = None,
     attachments: Iterable[str] = (),
     note: str = "Komplettera.",
     reopen_note: str = "Rätta siffrorna.",
@@ -149,6 +155,7 @@ def make_report(
     assignment's budget, a reporter of the organisation and, past "submitted", a reviewer.
     ``content`` is what the reporter saves (DEFAULT_CONTENT if None), ``targets`` the targets
     it contributes to (GlobalTarget objects or Agenda 2030 codes; left alone if None),
+    ``values`` its indicator values (``services.ValueInput``; left alone if None),
     ``attachments`` the names of PDF files attached before submitting. ``note`` is the
     reviewer's when sending back, ``reopen_note`` when reopening. ``save=False`` leaves a
     draft as created, never saved.
@@ -173,12 +180,13 @@ def make_report(
             by=reporter,
             content=content if content is not None else DEFAULT_CONTENT,
             targets=None if targets is None else _targets(targets),
+            values=values,
         )
         for name in attachments:
             services.add_attachment(
                 report=report, by=reporter, upload=SimpleUploadedFile(name, PDF)
             )
-    elif content is not None or targets is not None or attachments:
+    elif content is not None or targets is not None or values is not None or attachments:
         raise ValueError("save=False makes a draft with nothing written in it")
     if status != ReportStatus.DRAFT:
         if not save:
@@ -194,3 +202,55 @@ def make_report(
             if status == REOPENED:
                 services.reopen_report(report=report, by=reviewer, note=reopen_note)
     return Report.objects.get(pk=report.pk)
+
+
+# Indicators
+
+
+def make_indicator(
+    *,
+    source: str = IndicatorSource.OTHER,
+    targets: Mapping[int, Decimal | int | str] | None = None,
+    assignments: Iterable[Assignment] = (),
+    **fields,
+) -> Indicator:
+    """An indicator; ``targets`` maps a year to the value to reach by then."""
+    n = next(_seq)
+    fields.setdefault("code", f"IND{n}")
+    fields.setdefault("title_sv", f"Nyckeltal {n}")
+    fields.setdefault("title_en", f"Indicator {n}")
+    fields.setdefault("unit", "%")
+    if source == IndicatorSource.KOLADA:
+        fields.setdefault("kolada_kpi", f"N{n % 100000:05d}")
+    if source == IndicatorSource.ORGANISATION and "measured_by" not in fields:
+        fields["measured_by"] = make_organisation()
+    indicator = Indicator.objects.create(source=source, **fields)
+    indicator.assignments.set(assignments)
+    for year, value in (targets or {}).items():
+        IndicatorTarget.objects.create(indicator=indicator, year=year, value=Decimal(value))
+    return indicator
+
+
+def add_values(
+    indicator: Indicator,
+    values: Mapping[int, Decimal | int | str],
+    *,
+    dimension: str = "",
+    category: str = "",
+    origin: str = ValueOrigin.IMPORT,
+):
+    """Yearly values of one series, saved through the import service as the office does."""
+    return services.import_values(
+        indicator=indicator,
+        origin=origin,
+        values=[
+            services.ValueInput(
+                indicator=indicator,
+                year=year,
+                value=Decimal(value),
+                dimension=dimension,
+                category=category,
+            )
+            for year, value in values.items()
+        ],
+    )

@@ -1,12 +1,13 @@
 """
 Every write the portal makes, one function each: the report workflow (``reports``), the
-copying of a budget year (``budgets``). Views, the admin and management commands call these
-and never save the workflow's models themselves.
+copying of a budget year (``budgets``) and indicator values (``indicators``). Views, the admin
+and management commands call these and never save the workflow's models themselves.
 
 The report workflow is the services' everyday face, so its functions are importable from the
 package: ``services.submit_report(report=…, by=…)``.
 """
 
+from .indicators import ImportResult, ValueInput, import_values
 from .reports import (
     ConcurrentEditError,
     add_attachment,
@@ -24,9 +25,12 @@ from .reports import (
 
 __all__ = [
     "ConcurrentEditError",
+    "ImportResult",
+    "ValueInput",
     "add_attachment",
     "approve_report",
     "create_report",
+    "import_values",
     "is_reporter",
     "publish_report",
     "remove_attachment",

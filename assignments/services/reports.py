@@ -42,6 +42,9 @@ from assignments.models import (
 )
 from goals.models import GlobalTarget
 
+from . import indicators
+from .indicators import ValueInput
+
 
 class ConcurrentEditError(ValidationError):
     """Someone else saved the report after the editor loaded it."""
@@ -168,10 +171,11 @@ def save_report(
     by: User,
     content: Mapping[str, Any],
     targets: Iterable[GlobalTarget] | None = None,
+    values: Iterable[ValueInput] | None = None,
     edit_version: int | None = None,
 ) -> Report:
     """
-    Save a draft or returned report.
+    Save a draft or returned report; ``values`` replace its indicator values when given.
 
     ``edit_version`` is the version the editor started from; if someone has saved since,
     ``ConcurrentEditError`` is raised and nothing is written.
@@ -195,6 +199,8 @@ def save_report(
     report.save()
     if targets is not None:
         report.contributed_targets.set(targets)
+    if values is not None:
+        indicators.set_reported_values(report=report, values=values)
     report.refresh_from_db()
     _log(report, action=ReportAction.SAVED, from_status=report.status, by=by)
     return report
@@ -225,6 +231,7 @@ def submit_report(*, report: Report, by: User) -> ReportVersion:
     )
     version.contributed_targets.set(report.contributed_targets.all())
     version.attachments.set(report.attachments.filter(detached=False))
+    indicators.freeze_reported_values(report=report, version=version)
     now = timezone.now()
     from_status = _move(report, Transition.SUBMIT)
     report.current_version = version
@@ -304,6 +311,7 @@ def publish_report(*, report: Report, by: User) -> Report:
     report.published_version = report.current_version
     report.updated_at = timezone.now()
     report.save()
+    indicators.publish_reported_values(report=report)
     transaction.on_commit(caching.public_content_changed)
     _log(
         report,

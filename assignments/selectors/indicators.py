@@ -1,0 +1,92 @@
+"""
+The indicators as the public reads them: each with its headline series in time order, its
+targets, its latest value, the last change and its progress towards the target, read in a
+fixed number of queries however many indicators and values there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from assignments.indicators import Assessment, Point, assess, trend
+from assignments.models import Indicator, IndicatorTarget, IndicatorValue, ProgressLevel
+
+
+def headline_values() -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.headline().select_related("period").in_order()
+
+
+def with_series(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Indicators with ``headline_values`` (in time order) and their targets prefetched:
+    two queries for any number of them."""
+    return indicators.prefetch_related(
+        Prefetch("values", queryset=headline_values(), to_attr="headline_values"),
+        Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
+    )
+
+
+def public_indicators() -> QuerySet[Indicator]:
+    """Every indicator, as the public lists show them (all indicators are public; their
+    values are public as they are stored)."""
+    return with_series(Indicator.objects.select_related("measured_by").order_by("code"))
+
+
+@dataclass
+class Summary:
+    """What a list shows of an indicator: its latest value, the last change and progress."""
+
+    indicator: Indicator
+    series: list[IndicatorValue] = field(default_factory=list)
+    assessment: Assessment = field(
+        default_factory=lambda: Assessment(ProgressLevel.NOT_ENOUGH_DATA)
+    )
+    trend: str = ""
+
+    @property
+    def latest(self) -> IndicatorValue | None:
+        return self.series[-1] if self.series else None
+
+    @property
+    def latest_display(self) -> str:
+        return self.indicator.format_value(self.latest.value) if self.latest else ""
+
+
+def points(values: list[IndicatorValue]) -> list[Point]:
+    return [Point(value.year, value.value) for value in values]
+
+
+def summarise(indicator: Indicator) -> Summary:
+    """Summarise an indicator read through ``with_series``."""
+    series: list[IndicatorValue] = indicator.headline_values  # type: ignore[attr-defined]
+    line = points(series)
+    baseline = (
+        Point(indicator.baseline_year, indicator.baseline_value)
+        if indicator.baseline_year is not None and indicator.baseline_value is not None
+        else None
+    )
+    targets = [Point(target.year, target.value) for target in indicator.targets.all()]
+    assessment = assess(
+        series=line,
+        higher_is_better=indicator.higher_is_better,
+        baseline=baseline,
+        targets=targets,
+    )
+    if indicator.progress_override:
+        assessment = Assessment(
+            indicator.progress_override,
+            assessment.baseline,
+            assessment.latest,
+            assessment.target,
+            assessment.observed_rate,
+            assessment.needed_rate,
+            assessment.ratio,
+            overridden=True,
+            note=indicator.progress_override_note,
+        )
+    return Summary(indicator, series, assessment, trend(line, indicator.higher_is_better))
+
+
+def summaries(indicators: QuerySet[Indicator]) -> list[Summary]:
+    return [summarise(indicator) for indicator in with_series(indicators)]
