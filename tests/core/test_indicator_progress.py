@@ -1,0 +1,151 @@
+"""The progress method of ``assignments.indicators`` on worked examples."""
+
+from decimal import Decimal
+
+import pytest
+
+from assignments.indicators import Point, assess, choose_target, trend
+from assignments.models import ProgressLevel
+from assignments.selectors.indicators import summarise, with_series
+from tests.factories import add_values, make_indicator
+
+
+def series(*pairs: tuple[int, str]) -> list[Point]:
+    return [Point(year, Decimal(value)) for year, value in pairs]
+
+
+def test_a_latest_value_beyond_the_target_has_reached_it():
+    result = assess(
+        series=series((2015, "50"), (2020, "80")),
+        higher_is_better=True,
+        targets=series((2030, "75")),
+    )
+    assert result.level == ProgressLevel.REACHED
+    assert result.target == Point(2030, Decimal("75"))
+
+
+def test_a_falling_value_reaches_a_target_for_which_lower_is_better():
+    result = assess(
+        series=series((2010, "5.0"), (2020, "2.4")),
+        higher_is_better=False,
+        targets=series((2030, "2.5")),
+    )
+    assert result.level == ProgressLevel.REACHED
+
+
+@pytest.mark.parametrize(
+    ("latest", "level", "ratio"),
+    [
+        # Needed: 100 → 200 in 15 years, (2 ** (1/15)) - 1 = 4.729 % a year.
+        ("130", ProgressLevel.SUBSTANTIAL, 1.139),  # 1.3 ** (1/5) - 1 = 5.387 %
+        ("115", ProgressLevel.MODERATE, 0.599),  # 2.834 %
+        ("105", ProgressLevel.LIMITED, 0.207),  # 0.980 %
+        ("95", ProgressLevel.MOVING_AWAY, -0.216),  # -1.021 %
+    ],
+)
+def test_the_observed_rate_is_compared_with_the_rate_the_target_needs(latest, level, ratio):
+    result = assess(
+        series=series((2015, "100"), (2020, latest)),
+        higher_is_better=True,
+        targets=series((2030, "200")),
+    )
+    assert result.level == level
+    assert result.needed_rate == pytest.approx(0.04729, abs=1e-5)
+    assert result.ratio == pytest.approx(ratio, abs=1e-3)
+
+
+def test_rising_emissions_move_away_from_a_lower_target():
+    """Emissions per inhabitant, 5.0 t in 2010, 5.5 t in 2016, target 2.5 t in 2030."""
+    result = assess(
+        series=series((2010, "5.0"), (2016, "5.5")),
+        higher_is_better=False,
+        targets=series((2030, "2.5")),
+    )
+    assert result.level == ProgressLevel.MOVING_AWAY
+    assert result.observed_rate == pytest.approx(0.01601, abs=1e-5)
+    assert result.needed_rate == pytest.approx(-0.03406, abs=1e-5)
+    assert result.ratio < 0
+
+
+def test_the_baseline_of_the_definition_comes_before_the_first_value():
+    result = assess(
+        series=series((2018, "104"), (2020, "110")),
+        higher_is_better=True,
+        baseline=Point(2015, Decimal("100")),
+        targets=series((2030, "200")),
+    )
+    assert result.baseline == Point(2015, Decimal("100"))
+    assert result.level == ProgressLevel.LIMITED  # 1.92 % against 4.73 %: ratio 0.41
+
+
+@pytest.mark.parametrize(
+    ("values", "baseline"),
+    [
+        ((), None),  # nothing measured
+        (((2020, "10"),), None),  # one value: no change to measure
+        (((2020, "10"), (2020, "12")), None),  # two periods of one year
+        (((2015, "0"), (2020, "12")), None),  # no growth rate from 0
+        (((2015, "10"), (2020, "-2")), None),
+        (((2020, "12"),), Point(2020, Decimal("10"))),  # baseline in the latest year
+    ],
+)
+def test_not_enough_data(values, baseline):
+    result = assess(
+        series=series(*values),
+        higher_is_better=True,
+        baseline=baseline,
+        targets=series((2030, "200")),
+    )
+    assert result.level == ProgressLevel.NOT_ENOUGH_DATA
+
+
+@pytest.mark.parametrize(
+    ("values", "higher_is_better", "level"),
+    [
+        ((("2015", "100"), ("2020", "110")), True, ProgressLevel.SUBSTANTIAL),  # 1.92 %/year
+        ((("2015", "100"), ("2020", "103.5")), True, ProgressLevel.MODERATE),  # 0.69 %
+        ((("2015", "100"), ("2020", "102")), True, ProgressLevel.LIMITED),  # 0.40 %
+        ((("2015", "100"), ("2020", "90")), True, ProgressLevel.MOVING_AWAY),
+        ((("2015", "100"), ("2020", "90")), False, ProgressLevel.SUBSTANTIAL),
+    ],
+)
+def test_without_a_target_the_rate_in_the_better_direction_decides(values, higher_is_better, level):
+    points = [Point(int(year), Decimal(value)) for year, value in values]
+    result = assess(series=points, higher_is_better=higher_is_better)
+    assert result.level == level
+    assert result.ratio is None
+
+
+def test_the_next_target_after_the_latest_value_counts():
+    targets = series((2020, "10"), (2025, "20"), (2030, "30"))
+    assert choose_target(targets, 2021) == Point(2025, Decimal("20"))
+    assert choose_target(targets, 2031) == Point(2030, Decimal("30"))
+    assert choose_target([], 2021) is None
+
+
+def test_the_trend_says_whether_the_last_change_was_for_the_better():
+    assert trend(series((2019, "5"), (2020, "4")), higher_is_better=False) == "better"
+    assert trend(series((2019, "5"), (2020, "6")), higher_is_better=False) == "worse"
+    assert trend(series((2019, "5"), (2020, "5")), higher_is_better=True) == "unchanged"
+    assert trend(series((2020, "5")), higher_is_better=True) == ""
+
+
+@pytest.mark.django_db
+def test_a_summary_reads_the_stored_series_and_the_offices_override():
+    indicator = make_indicator(
+        targets={2030: 200}, baseline_year=2015, baseline_value=100, has_gender_split=True
+    )
+    add_values(indicator, {2016: 101, 2020: 130})
+    add_values(indicator, {2020: 60}, dimension="gender", category="women")
+    summary = summarise(with_series(type(indicator).objects.filter(pk=indicator.pk)).get())
+    assert [value.year for value in summary.series] == [2016, 2020]  # the headline only
+    assert summary.assessment.level == ProgressLevel.SUBSTANTIAL
+    assert summary.trend == "better"
+
+    indicator.progress_override = ProgressLevel.MODERATE
+    indicator.progress_override_note = "Ny mätmetod från 2020."
+    indicator.save()
+    summary = summarise(with_series(type(indicator).objects.filter(pk=indicator.pk)).get())
+    assert summary.assessment.level == ProgressLevel.MODERATE
+    assert summary.assessment.overridden
+    assert summary.assessment.note == "Ny mätmetod från 2020."
