@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from assignments.models import (
     Assignment,
+    Indicator,
+    IndicatorSource,
     Organisation,
     OrganisationKind,
     ReportingPeriod,
@@ -20,7 +22,16 @@ from tests.helpers import ROOT
 SEED = ROOT / "assignments" / "data"
 SEED = SEED / "budget-2018-excerpt.sv.txt"
 
-MODELS = [Budget, GoalArea, CouncilGoal, Organisation, Assignment, Responsibility, ReportingPeriod]
+MODELS = [
+    Budget,
+    GoalArea,
+    CouncilGoal,
+    Organisation,
+    Assignment,
+    Responsibility,
+    ReportingPeriod,
+    Indicator,
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +41,8 @@ def counts():
         "council goal links": CouncilGoal.global_goals.through.objects.count(),
         "assignment goal links": Assignment.global_goals.through.objects.count(),
         "assignment target links": Assignment.global_targets.through.objects.count(),
+        "indicator goal links": Indicator.council_goals.through.objects.count(),
+        "indicator target links": Indicator.global_targets.through.objects.count(),
     }
 
 
@@ -132,3 +145,27 @@ def test_reporting_periods_have_realistic_deadlines(malmo_2018):
         assert (period.deadline - period.opens_on).days <= 45
     assert periods[0].deadline.year == 2018
     assert periods[2].deadline.year == 2019
+
+
+def test_the_council_goals_are_measured_by_kolada_key_figures(malmo_2018):
+    """Each KPI named in assignments/data/SOURCES.md, with its goal and Agenda 2030 target."""
+    indicators = {
+        indicator.code: indicator
+        for indicator in Indicator.objects.prefetch_related("council_goals__area", "global_targets")
+    }
+    assert set(indicators) == {"N00401", "N02904", "N07403", "N45930", "U07801"}
+    sources = (ROOT / "assignments" / "data" / "SOURCES.md").read_text("utf-8")
+    for code, indicator in indicators.items():
+        assert indicator.source == IndicatorSource.KOLADA
+        assert indicator.kolada_kpi == code
+        assert f"| {code} |" in sources
+        assert indicator.council_goals.all()
+        assert all(goal.area.budget == malmo_2018 for goal in indicator.council_goals.all())
+        assert indicator.global_targets.all()
+        assert not indicator.values.exists()  # they come from Kolada, never invented
+    emissions = indicators["N00401"]
+    assert not emissions.higher_is_better
+    assert [t.code for t in emissions.global_targets.all()] == ["13.2"]
+    assert {(g.area.number, g.number) for g in emissions.council_goals.all()} == {(8, 2)}
+    poverty = indicators["N02904"]
+    assert {(g.area.number, g.number) for g in poverty.council_goals.all()} == {(3, 1), (5, 1)}

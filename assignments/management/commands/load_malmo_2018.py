@@ -1,9 +1,10 @@
 """
 Load Malmö stad's budget 2018: goal areas and council goals, the 2018 direction, the four
 Agenda 2030 assignments word for word, the city's organisations and who answers for each
-assignment, the 2018 reporting periods and the links to the global goals.
+assignment, the 2018 reporting periods, the links to the global goals and the Kolada key
+figures that measure the council goals (their values come with ``sync_kolada``).
 
-The texts come from files shipped in ``assignments/data`` (sources in ``goals/data/SOURCES.md``).
+The texts come from files shipped in ``assignments/data`` (sources in its ``SOURCES.md``).
 Running the command again changes nothing: every row is looked up by its natural key and
 written only when it differs, and links are only ever added.
 """
@@ -23,6 +24,8 @@ from django.utils.text import slugify
 
 from assignments.models import (
     Assignment,
+    Indicator,
+    IndicatorSource,
     Organisation,
     OrganisationKind,
     ReportingPeriod,
@@ -185,6 +188,7 @@ class Command(BaseCommand):
             organisations = self.load_organisations()
             self.load_assignments(budget, council_goals[1, 1], seed, organisations)
             self.load_periods(budget)
+            self.load_indicators(council_goals)
         self.stdout.write(self.style.SUCCESS(f"Malmö budget {YEAR}: {self.tally}."))
 
     # Writing
@@ -311,6 +315,33 @@ class Command(BaseCommand):
                 )
             self.link(assignment.global_goals, [sdgs[n] for n in spec.sdg_goals])
             self.link(assignment.global_targets, [targets[c] for c in spec.sdg_targets])
+
+    def load_indicators(self, council_goals: dict[tuple, CouncilGoal]) -> None:
+        """The Kolada key figures that measure the council goals (data/SOURCES.md); their
+        values come with ``sync_kolada``."""
+        targets = {t.code: t for t in GlobalTarget.objects.filter(goal__framework=Framework.SDG)}
+        for row in _read_csv("malmo_indicators.csv"):
+            indicator = self.upsert(
+                Indicator,
+                {"code": row["code"]},
+                {
+                    "source": IndicatorSource.KOLADA,
+                    "kolada_kpi": row["kolada_kpi"],
+                    "title_sv": row["title_sv"],
+                    "title_en": row["title_en"],
+                    "unit": row["unit"],
+                    "higher_is_better": row["higher_is_better"] == "yes",
+                    "decimals": int(row["decimals"]),
+                    "definition_sv": row["definition_sv"],
+                    "definition_en": row["definition_en"],
+                },
+            )
+            goals = [
+                council_goals[tuple(int(n) for n in key.split("."))]
+                for key in row["council_goals"].split(";")
+            ]
+            self.link(indicator.council_goals, goals)
+            self.link(indicator.global_targets, [targets[c] for c in row["sdg_targets"].split(";")])
 
     def load_periods(self, budget: Budget) -> None:
         for name, opens_on, deadline in PERIODS:
