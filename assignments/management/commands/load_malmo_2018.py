@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -209,7 +210,7 @@ class Command(BaseCommand):
             self.tally.unchanged += 1
         return obj
 
-    def link(self, manager: Any, objects: list[models.Model]) -> None:
+    def link(self, manager: Any, objects: Sequence[models.Model]) -> None:
         """Add the missing links only: links staff added by hand are kept."""
         existing = set(manager.values_list("pk", flat=True))
         missing = [obj for obj in objects if obj.pk not in existing]
