@@ -81,6 +81,26 @@ def test_changing_an_assignment_refreshes_the_public_pages(
     assert get().content == b"page 3"
 
 
+def test_changing_an_indicator_or_importing_its_values_refreshes_the_public_pages(
+    assignment, django_capture_on_commit_callbacks
+):
+    calls.clear()
+    get()
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator = factories.make_indicator(targets={2030: 5})
+    assert get().content == b"page 2"
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator.assignments.add(assignment)
+    assert get().content == b"page 3"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        factories.add_values(indicator, {year: year - 2000 for year in range(2001, 2021)})
+    assert get().content == b"page 4"
+    assert len(callbacks) == 1  # one refresh for twenty values
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.add_values(indicator, {2001: 1})  # unchanged: nothing to refresh
+    assert get().content == b"page 4"
+
+
 def test_only_successful_answers_to_reading_requests_are_stored():
     calls.clear()
 
