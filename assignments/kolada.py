@@ -175,7 +175,7 @@ class KoladaClient:
             url, params = self._next_page(url, next_url), None
             if url in seen or len(seen) >= MAX_PAGES:
                 raise KoladaError(
-                    _("Kolada's pages do not end: %(url)s was reached again.") % {"url": url}
+                    _("Kolada's pages do not end (next page: %(url)s).") % {"url": url}
                 )
             seen.add(url)
 

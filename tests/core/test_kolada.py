@@ -549,10 +549,13 @@ def test_an_indicator_added_later_gets_its_whole_history(kolada, emissions):
         source=IndicatorSource.KOLADA, code="N07702", kolada_kpi="N07702"
     )
 
-    sync()
+    run = sync("--verbosity", "2")
 
-    asked = [(r.kpis, "from_date" in r.query) for r in kolada.data_requests[1:]]
-    assert asked == [(["N07702"], False), (["N00401"], True)]
+    asked = [(r.kpis, r.query.get("from_date")) for r in kolada.data_requests[1:]]
+    since = asked[1][1]
+    assert asked == [(["N07702"], None), (["N00401"], since)] and since
+    assert "Asking Kolada for N07702\n" in run.stdout
+    assert f"Asking Kolada for N00401 (changes since {since})\n" in run.stdout
     newcomer.refresh_from_db()
     assert newcomer.kolada_synced_at is not None
 
