@@ -351,3 +351,15 @@ if PORTAL_ADMIN_PATH == "/":
     raise ImproperlyConfigured("PORTAL_ADMIN_PATH must not be empty.")
 # The address links in e-mails point at, e.g. https://hallbarhet.malmo.example
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Kolada, RKA's open database of municipal key figures, that sync_kolada imports indicator
+# values from (assignments/kolada.py). The address comes from the environment; how patiently
+# Kolada is asked does not differ between machines: a timeout on every request, retries of
+# refused connections, timeouts, 429 and 5xx answers with back-off (none before the first
+# retry, then 2, 4, 8 … times KOLADA_BACKOFF_SECONDS), and a server's Retry-After obeyed up
+# to KOLADA_RETRY_AFTER_MAX_SECONDS.
+KOLADA_BASE_URL = env.str("KOLADA_BASE_URL", default="https://api.kolada.se/v3/").rstrip("/") + "/"
+KOLADA_TIMEOUT_SECONDS = 60
+KOLADA_RETRIES = 5
+KOLADA_BACKOFF_SECONDS = 2.0
+KOLADA_RETRY_AFTER_MAX_SECONDS = 300
