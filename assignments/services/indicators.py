@@ -186,7 +186,8 @@ def import_values(
     """
     Save yearly values of one indicator all at once, or none of them: each is checked first.
     A value that is already there with the same figure is left as it is (so an import run
-    twice changes nothing); ``deleted`` names values the source has withdrawn.
+    twice changes nothing); ``deleted`` names values the source has withdrawn, which are
+    deleted if they came from that source (``origin``).
     """
     for item in [*values, *deleted]:
         if item.year is None:
@@ -222,8 +223,10 @@ def import_values(
             current.save(update_fields=["value", "note", "origin", "published_at"])
             result.updated += 1
     for item in deleted:
-        gone = existing.pop((item.year, item.dimension, item.category), None)
-        if gone is not None:
+        # Only the source's own value is withdrawn: not one the office imported from a file.
+        gone = existing.get((item.year, item.dimension, item.category))
+        if gone is not None and gone.origin == origin:
+            del existing[(item.year, item.dimension, item.category)]
             gone.delete()
             result.deleted += 1
     if result.created or result.updated or result.deleted:

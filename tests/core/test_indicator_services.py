@@ -181,11 +181,13 @@ def test_an_import_saves_all_or_nothing_and_changes_nothing_the_second_time():
     saved = IndicatorValue.objects.filter(indicator=indicator).order_by("year")
     assert list(saved.values_list("value", flat=True)) == [Decimal("1.5"), Decimal("2.25")]
 
+    withdrawn = [ValueInput(indicator, None, year=2015)]
+    kept = services.import_values(
+        indicator=indicator, values=[], deleted=withdrawn, origin=ValueOrigin.KOLADA
+    )
+    assert kept.deleted == 0  # Kolada withdraws its own values, not the office's
     gone = services.import_values(
-        indicator=indicator,
-        values=[],
-        deleted=[ValueInput(indicator, None, year=2015)],
-        origin=ValueOrigin.KOLADA,
+        indicator=indicator, values=[], deleted=withdrawn, origin=ValueOrigin.IMPORT
     )
     assert gone.deleted == 1
     assert list(IndicatorValue.objects.values_list("year", flat=True)) == [2016]
