@@ -34,4 +34,10 @@ urlpatterns = [
     path("datapackage.json", views.datapackage, name="datapackage"),
     path(_("feed/"), feeds.PublishedReportsFeed(), name="feed"),
     path(_("feed/sdg/<int:number>/"), feeds.GoalReportsFeed(), name="feed_sdg"),
+    path(_("feed/indicator-values/"), feeds.IndicatorValuesFeed(), name="feed_indicator_values"),
+    path(
+        _("feed/indicator-values/<str:code>/"),
+        feeds.IndicatorValuesFeed(),
+        name="feed_indicator",
+    ),
 ]
