@@ -27,7 +27,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 
 from assignments.models import Assignment, Indicator, IndicatorValue, Report, ReportVersion
-from assignments.selectors.indicators import KOLADA, attribution
+from assignments.selectors.indicators import KOLADA, attribution, with_sources
 from goals.models import GlobalGoal
 
 from .datasets import KOLADA_ATTRIBUTION
@@ -176,16 +176,10 @@ def publications(values: QuerySet[IndicatorValue], *, host: str) -> list[Publica
         min(row["day"] for row in days), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
     found: dict[tuple[int, datetime.date], list[IndicatorValue]] = defaultdict(list)
-    published = (
+    published = with_sources(
         values.filter(indicator__in={row["indicator"] for row in days}, published_at__gte=since)
-        .select_related("indicator__measured_by", "period", "report__organisation")
-        .order_by(
-            "year",
-            F("period__deadline").asc(nulls_first=True),
-            "period_id",
-            "dimension",
-            "category",
-        )
+    ).order_by(
+        "year", F("period__deadline").asc(nulls_first=True), "period_id", "dimension", "category"
     )
     for value in published:
         found[value.indicator_id, timezone.localdate(value.published_at)].append(value)

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from assignments.indicators import Assessment, Point, assess, trend
 from assignments.models import (
+    PRIVATE_REPORT_FIELDS,
     Indicator,
     IndicatorTarget,
     IndicatorValue,
@@ -102,12 +103,22 @@ def summaries(indicators: QuerySet[Indicator]) -> list[Summary]:
 KOLADA = "Kolada"
 
 
+def with_sources(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """Values with what ``attribution`` and a value's period read, in the same query: the
+    indicator and who measures it, the period, and the reporting organisation (never the
+    report's working fields, which may hold an unpublished correction)."""
+    return values.select_related("indicator__measured_by", "period", "report__organisation").defer(
+        *(f"report__{name}" for name in sorted(PRIVATE_REPORT_FIELDS))
+    )
+
+
 def attribution(value: IndicatorValue) -> str:
     """
     Whom the public should name as a value's source: Kolada for the values imported from it
     (as its terms ask), the reporting organisation for a published report's, and for a file
     the office imported the indicator's named source, else the organisation that measures it.
-    Reads ``value.indicator.measured_by`` and ``value.report.organisation``: select them.
+    Reads ``value.indicator.measured_by`` and ``value.report.organisation``: see
+    ``with_sources``.
     """
     if value.origin == ValueOrigin.KOLADA:
         return KOLADA
