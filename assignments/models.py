@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 from typing import Any, cast
 
@@ -1219,7 +1219,10 @@ class Indicator(models.Model):
         """A value with the indicator's decimals, in the active language's number format."""
         if value is None:
             return ""
-        return number_format(value, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
+        # Rounded half away from zero: number_format cuts the decimals off (2.79 would be 2.7).
+        rounded = value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+        rounded = rounded or abs(rounded)  # not "-0.0"
+        return number_format(rounded, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
 
 
 class IndicatorTarget(models.Model):

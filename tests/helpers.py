@@ -109,7 +109,9 @@ class Workflow:
     reporter: object
     reviewer: object
 
-    def report(self, marker: str, *, until: str, targets=(), assignment=None) -> Report:
+    def report(
+        self, marker: str, *, until: str, targets=(), assignment=None, values=None
+    ) -> Report:
         return factories.make_report(
             status=until,
             assignment=assignment
@@ -122,6 +124,7 @@ class Workflow:
             reviewer=self.reviewer,
             content=content(marker),
             targets=[target(code) for code in targets],
+            values=values,
         )
 
     def correct(self, report: Report, marker: str, *, targets=(), until: str = "draft") -> Report:

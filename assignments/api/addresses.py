@@ -11,7 +11,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 LANGUAGES = ("sv", "en")
@@ -52,3 +52,11 @@ class Addresses:
                 self.root + (path if argument is None else path.format(argument)) + suffix
             )
         return pages
+
+    def page_if_any(self, viewname: str, argument: object = None, suffix: str = "") -> dict | None:
+        """A public page another room builds, as ``page``; None (``null``) while the portal
+        has no page of that name, as a template draws a link only once its page exists."""
+        try:
+            return self.page(viewname, argument, suffix)
+        except NoReverseMatch:
+            return None

@@ -33,7 +33,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments.caching import public_page
-from assignments.models import Assignment, Organisation, Report, ReportingPeriod
+from assignments.models import Assignment, Indicator, Organisation, Report, ReportingPeriod
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 
 from .endpoints import api
@@ -54,6 +54,8 @@ TAG_TITLES = {
     "reports": _("Published reports"),
     "sdg": _("Agenda 2030: goals and targets"),
     "mdg": _("The Millennium Development Goals"),
+    "indicators": _("Indicators"),
+    "indicator-values": _("Indicator values"),
 }
 
 # What the statuses of the answers mean; another is shown with the description's own words.
@@ -101,6 +103,7 @@ EXAMPLE_VALUES: dict[str, Callable[[], object]] = {
         .values_list("pk", flat=True)
         .first()
     ),
+    "indicator": lambda: Indicator.objects.order_by("code").values_list("code", flat=True).first(),
     "sdg_goal": lambda: _goal_number(Framework.SDG),
     "sdg_target": lambda: _target_code(Framework.SDG),
     "mdg_goal": lambda: _goal_number(Framework.MDG),

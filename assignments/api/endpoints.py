@@ -7,7 +7,9 @@ description at ``/api/v1/openapi.json``, which the documentation page renders an
 generate requests from (schemathesis).
 
 - Read-only and public: reports only through ``Report.objects.public()``, with their published
-  version's content; nothing else about a report leaves the portal.
+  version's content; nothing else about a report leaves the portal. Indicator values are the
+  public ``IndicatorValue``; the values reporters give are among them once their report is
+  published, and are never read here before.
 - Lists are paged (``limit``, at most ``MAX_LIMIT``, and ``offset``), in a fixed order, and
   take only the filters they name: an unknown parameter, a filter value that names nothing, a
   wrong type or a page past the end is a 400 or 404 with a JSON body, never a 500.
@@ -21,29 +23,40 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any
 
 from django.conf import settings
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI, Path, Query
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import AfterValidator, WithJsonSchema
 
 from assignments.caching import public_page
 from assignments.models import (
+    BREAKDOWNS,
+    INDICATOR_CODE_PATTERN,
+    INDICATOR_YEAR_MAX,
+    INDICATOR_YEAR_MIN,
     Assignment,
+    Indicator,
+    IndicatorSource,
+    IndicatorValue,
     Organisation,
     OrganisationKind,
     Progress,
+    ProgressLevel,
     PublishedContribution,
     Report,
     ReportingPeriod,
+    ValueOrigin,
 )
 from assignments.selectors import prefetch
+from assignments.selectors.indicators import summarise, with_series, with_sources
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 
 from . import schemas
@@ -67,8 +80,11 @@ api = NinjaAPI(
     description=(
         "The published data of the portal: the city council's budgets with their council "
         "goals and assignments to committees and companies, the reporting periods, the "
-        "published reports on the assignments, and the Agenda 2030 and Millennium goals "
-        "and targets they are linked to. Read-only, without keys, under CC0 1.0.\n\n"
+        "published reports on the assignments, the Agenda 2030 and Millennium goals "
+        "and targets they are linked to, and the indicators that follow them up with their "
+        "values over time. Read-only, without keys, under CC0 1.0; values whose source is "
+        "Kolada keep Kolada's terms, which ask that the source be given as “Källa: "
+        "Kolada”.\n\n"
         'Every text comes in Swedish and English (`{"sv": …, "en": …}`); `null` means '
         "that the text does not exist in that language: nothing is filled in from the "
         "other. Lists are paged with `limit` (at most 100) and `offset`, and take only the "
@@ -142,15 +158,16 @@ def _refuse_unknown(request: HttpRequest, allowed: set[str]) -> None:
 
 def _page(
     request: HttpRequest,
-    queryset: QuerySet,
+    found: QuerySet | Sequence,
     serialize: Callable[[Any], Data],
     limit: int,
     offset: int,
 ) -> Data:
-    count = queryset.count()
+    """One page of ``found``: a queryset (counted and sliced in the database) or a list."""
+    count = found.count() if isinstance(found, QuerySet) else len(found)
     if offset and offset >= count:
         raise HttpError(404, f"There is no page at offset {offset}: the list has {count}.")
-    items = [serialize(obj) for obj in queryset[offset : offset + limit]]
+    items = [serialize(obj) for obj in found[offset : offset + limit]]
 
     def link(at: int) -> str:
         query = request.GET.copy()
@@ -245,6 +262,8 @@ def index(request: HttpRequest) -> Data:
         "sdg_targets",
         "mdg_goals",
         "mdg_targets",
+        "indicators",
+        "indicator_values",
     )
     return {
         "title": api.title,
@@ -654,3 +673,224 @@ def _goal_operations(framework: str, prefix: str, last: int, name: str, example:
 
 _goal_operations(Framework.SDG, "sdg", 17, "Agenda 2030", "11.6")
 _goal_operations(Framework.MDG, "mdg", 8, "Millennium", "7.A")
+
+
+# Indicators
+
+
+def one_of(values: Iterable[str]) -> WithJsonSchema:
+    """A parameter that takes a value from a fixed list, described in place (the list's
+    model enum has a docstring of its own, not a description for the API's readers)."""
+    return WithJsonSchema({"type": "string", "enum": list(values)})
+
+
+def member_of(values: Iterable[str]) -> AfterValidator:
+    allowed = list(values)
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"Input should be one of: {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)
+
+
+TOTAL = "total"
+BREAKDOWN_CODES = [TOTAL, *BREAKDOWNS]
+CATEGORY_CODES = sorted({name for _label, names in BREAKDOWNS.values() for name in names})
+LevelChoice = Annotated[ProgressLevel, one_of(ProgressLevel.values)]
+SourceChoice = Annotated[IndicatorSource, one_of(IndicatorSource.values)]
+OriginChoice = Annotated[ValueOrigin, one_of(ValueOrigin.values)]
+BreakdownChoice = Annotated[str, one_of(BREAKDOWN_CODES), member_of(BREAKDOWN_CODES)]
+CategoryChoice = Annotated[str, one_of(CATEGORY_CODES), member_of(CATEGORY_CODES)]
+IndicatorFilter = Query(
+    None,
+    pattern=INDICATOR_CODE_PATTERN,
+    example="N00401",
+    description=N_("Only this indicator's (its code)."),
+)
+
+
+def _indicators() -> QuerySet[Indicator]:
+    return with_series(
+        Indicator.objects.select_related("measured_by")
+        .prefetch_related(
+            Prefetch(
+                "council_goals",
+                queryset=CouncilGoal.objects.select_related("area__budget").order_by(
+                    "-area__budget__year", "area__number", "number", "pk"
+                ),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.order_by("-budget__year", "code", "pk"),
+            ),
+            prefetch.global_targets(),
+        )
+        .order_by("code")
+    )
+
+
+@read(
+    "/indicators",
+    schemas.IndicatorPage,
+    name="indicators",
+    summary=N_("The indicators"),
+    description=N_(
+        "The key figures that follow up the council goals, assignments and Agenda 2030 "
+        "targets, by code: each with its latest value and its progress towards its target."
+    ),
+)
+def indicators(
+    request: HttpRequest,
+    council_goal: int | None = IdFilter(N_("Only those that follow up this council goal (id).")),
+    assignment: int | None = IdFilter(N_("Only those that follow up this assignment (id).")),
+    sdg: int | None = Query(
+        None,
+        ge=1,
+        le=17,
+        description=N_("Only those that follow up a target of this Agenda 2030 goal."),
+    ),
+    sdg_target: str | None = Query(
+        None,
+        pattern=TARGET_CODE,
+        example="11.6",
+        description=N_("Only those that follow up this Agenda 2030 target, e.g. 11.6."),
+    ),
+    source: SourceChoice | None = Query(
+        None, description=N_("Only those whose values come from this kind of source.")
+    ),
+    progress: LevelChoice | None = Query(
+        None, description=N_("Only those that have come this far towards their target.")
+    ),
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Data:
+    found = _indicators()
+    links = Indicator.global_targets.through.objects.filter(indicator=OuterRef("pk"))
+    if council_goal is not None:
+        chosen = _known(CouncilGoal, "council goal", pk=council_goal)
+        found = found.filter(
+            Exists(
+                Indicator.council_goals.through.objects.filter(
+                    indicator=OuterRef("pk"), councilgoal=chosen
+                )
+            )
+        )
+    if assignment is not None:
+        task = _known(Assignment, "assignment", pk=assignment)
+        found = found.filter(
+            Exists(
+                Indicator.assignments.through.objects.filter(
+                    indicator=OuterRef("pk"), assignment=task
+                )
+            )
+        )
+    if sdg is not None:
+        found = found.filter(
+            Exists(
+                links.filter(
+                    globaltarget__goal__framework=Framework.SDG, globaltarget__goal__number=sdg
+                )
+            )
+        )
+    if sdg_target is not None:
+        found = found.filter(Exists(links.filter(globaltarget=_target(Framework.SDG, sdg_target))))
+    if source is not None:
+        found = found.filter(source=source)
+    at = serializer(request)
+    if progress is None:
+        return _page(
+            request, found, lambda indicator: at.indicator(summarise(indicator)), limit, offset
+        )
+    # The level is computed from each indicator's values: all that match are read, at once.
+    summaries = [summarise(indicator) for indicator in found]
+    matching = [summary for summary in summaries if summary.assessment.level == progress]
+    return _page(request, matching, at.indicator, limit, offset)
+
+
+@read(
+    "/indicators/{code}",
+    schemas.IndicatorDetail,
+    name="indicator",
+    summary=N_("An indicator with its values"),
+    description=N_(
+        "Its definition, baseline and targets, where its values come from, its progress with "
+        "the figures it was computed from, and all its values."
+    ),
+)
+def indicator(
+    request: HttpRequest,
+    code: str = Path(
+        ...,
+        pattern=INDICATOR_CODE_PATTERN,
+        example="N00401",
+        description=N_("The indicator's code, e.g. N00401."),
+    ),
+) -> Data:
+    every_value = Prefetch(
+        "values",
+        queryset=with_sources(IndicatorValue.objects.all()).order_by(*VALUE_ORDER[1:]),
+        to_attr="all_values",
+    )
+    found = _found(_indicators().prefetch_related(every_value), "indicator", code=code)
+    return serializer(request).indicator_detail(summarise(found))
+
+
+# Values in time order: yearly values before a period's of the same year, the total first.
+VALUE_ORDER = (
+    "indicator__code",
+    "year",
+    F("period__deadline").asc(nulls_first=True),
+    "period_id",
+    "dimension",
+    "category",
+    "pk",
+)
+
+
+@read(
+    "/indicator-values",
+    schemas.IndicatorValuePage,
+    name="indicator_values",
+    summary=N_("The values of the indicators"),
+    description=N_(
+        "One value each, by indicator and in time order. A value a committee or company "
+        "reports is here once its report has been published."
+    ),
+)
+def indicator_values(
+    request: HttpRequest,
+    indicator: str | None = IndicatorFilter,
+    year: int | None = Query(
+        None,
+        ge=INDICATOR_YEAR_MIN,
+        le=INDICATOR_YEAR_MAX,
+        example=2018,
+        description=N_("Only the values for this year."),
+    ),
+    breakdown: BreakdownChoice | None = Query(
+        None,
+        description=N_("Only the totals (total), or only the values of this breakdown."),
+    ),
+    category: CategoryChoice | None = Query(
+        None, description=N_("Only the values of this category of a breakdown.")
+    ),
+    origin: OriginChoice | None = Query(
+        None, description=N_("Only the values that reached the portal this way.")
+    ),
+    limit: int = Limit,
+    offset: int = Offset,
+) -> Data:
+    found = with_sources(IndicatorValue.objects.all()).order_by(*VALUE_ORDER)
+    if indicator is not None:
+        found = found.filter(indicator=_known(Indicator, "indicator", code=indicator))
+    if year is not None:
+        found = found.filter(year=year)
+    if breakdown is not None:
+        found = found.filter(dimension="" if breakdown == TOTAL else breakdown)
+    if category is not None:
+        found = found.filter(category=category)
+    if origin is not None:
+        found = found.filter(origin=origin)
+    return _page(request, found, serializer(request).indicator_value, limit, offset)

@@ -98,6 +98,11 @@ class TargetRef(Linked):
     code: str = Field(description=N_("The target's code, e.g. 11.6 or 7.a."))
 
 
+class IndicatorRef(Linked):
+    code: str = Field(description=N_("The indicator's code, e.g. N00401."))
+    title: Text
+
+
 # The objects
 
 
@@ -203,6 +208,173 @@ class Goal(GoalRef):
     assignments: str = Field(description=N_("The assignments linked to it in the API."))
 
 
+# Indicators
+
+
+class IndicatorPoint(Schema):
+    __doc__ = N_("A value in time: the year it describes and the value.")
+
+    year: int
+    value: float
+
+
+class IndicatorBaseline(IndicatorPoint):
+    __doc__ = N_("The value progress is measured from.")
+
+    note: Text
+
+
+class IndicatorTarget(IndicatorPoint):
+    __doc__ = N_("A value the indicator should reach by a year.")
+
+    note: Text
+
+
+class IndicatorSource(Schema):
+    __doc__ = N_("Where the indicator's values come from.")
+
+    kind: Coded = Field(
+        description=N_(
+            "kolada (imported from Kolada), organisation (measured and reported by a "
+            "committee or company) or other (another named source)."
+        )
+    )
+    kolada_kpi: str | None = Field(
+        description=N_("The key figure's id in Kolada; null where the source is another.")
+    )
+    organisation: OrganisationRef | None = Field(
+        description=N_("The organisation that measures it; null where none does.")
+    )
+    name: str | None = Field(description=N_("The name of another source, e.g. SCB."))
+    website: str | None = Field(description=N_("The address of the source's own page."))
+
+
+class Breakdown(Schema):
+    __doc__ = N_("A way the values are split besides the total, with its categories.")
+
+    dimension: Coded
+    categories: list[Coded]
+
+
+class IndicatorProgress(Schema):
+    __doc__ = N_(
+        "How far the indicator has come towards its target, with the figures it was computed "
+        "from: the compound annual growth rate observed from the baseline to the latest value, "
+        "compared with the rate needed to reach the target in time (the method of Open SDG, "
+        "after Statistics Canada)."
+    )
+
+    level: Coded = Field(
+        description=N_("reached, substantial, moderate, limited, moving_away or not_enough_data.")
+    )
+    overridden: bool = Field(
+        description=N_("Whether the sustainability office set the level by hand.")
+    )
+    note: Text = Field(description=N_("The office's note on a level set by hand."))
+    baseline: IndicatorPoint | None = Field(
+        description=N_("The baseline, or else the first value; null without values.")
+    )
+    latest: IndicatorPoint | None = Field(description=N_("The latest value; null without one."))
+    target: IndicatorPoint | None = Field(
+        description=N_("The target measured against; null without one.")
+    )
+    observed_rate: float | None = Field(
+        description=N_("The growth a year from the baseline to the latest value, e.g. 0.02.")
+    )
+    needed_rate: float | None = Field(
+        description=N_("The growth a year needed from the baseline to reach the target.")
+    )
+    ratio: float | None = Field(description=N_("The observed rate divided by the needed rate."))
+
+
+class IndicatorMeasurement(Schema):
+    __doc__ = N_("A value of the indicator for a year or a reporting period.")
+
+    year: int = Field(description=N_("The year the value describes."))
+    period: PeriodRef | None = Field(
+        description=N_("The reporting period of a reported value; null for a yearly value.")
+    )
+    value: float
+    formatted: Text = Field(
+        description=N_("The value as the portal shows it, with the indicator's decimals.")
+    )
+
+
+class IndicatorSeriesValue(IndicatorMeasurement):
+    __doc__ = N_("One value of the indicator, for the total or one category of a breakdown.")
+
+    breakdown: Coded | None = Field(
+        description=N_("The breakdown, e.g. gender; null for the total.")
+    )
+    category: Coded | None = Field(
+        description=N_("The category of the breakdown, e.g. women; null for the total.")
+    )
+    origin: Coded = Field(
+        description=N_(
+            "kolada (imported from Kolada), report (a published report) or import (a file the "
+            "sustainability office imported)."
+        )
+    )
+    source: str = Field(
+        description=N_(
+            "Whom to name as its source: Kolada for Kolada's values (its terms ask for "
+            "“Källa: Kolada”), else the reporting organisation or the indicator's source."
+        )
+    )
+    note: Text
+    published_at: datetime.datetime = Field(
+        description=N_("When it was published or last changed.")
+    )
+    report: str | None = Field(
+        description=N_("The published report it was reported in, in the API; null for others.")
+    )
+
+
+class IndicatorValue(IndicatorSeriesValue):
+    indicator: IndicatorRef
+    unit: str = Field(description=N_("The indicator's unit; may be empty."))
+
+
+class Indicator(IndicatorRef):
+    definition: Text = Field(description=N_("What the indicator measures."))
+    unit: str = Field(description=N_("The unit of its values, e.g. %; may be empty."))
+    higher_is_better: bool = Field(
+        description=N_("Whether a rising value is the improvement (false: a falling one).")
+    )
+    decimals: int = Field(description=N_("How many decimals the portal shows its values with."))
+    baseline: IndicatorBaseline | None
+    targets: list[IndicatorTarget] = Field(description=N_("Its targets, by year."))
+    source: IndicatorSource
+    breakdowns: list[Breakdown] = Field(
+        description=N_("How its values are split besides the total.")
+    )
+    latest: IndicatorMeasurement | None = Field(
+        description=N_("Its latest total value; null without values.")
+    )
+    trend: str | None = Field(
+        description=N_(
+            "The last change of the total: better, worse or unchanged; null with fewer than "
+            "two values."
+        )
+    )
+    progress: IndicatorProgress
+    council_goals: list[CouncilGoalRef] = Field(description=N_("The council goals it follows up."))
+    assignments: list[AssignmentRef] = Field(description=N_("The assignments it follows up."))
+    global_targets: list[TargetRef] = Field(
+        description=N_("The Agenda 2030 targets it follows up.")
+    )
+    values: str = Field(description=N_("Its values in the API."))
+
+
+class IndicatorDetail(Indicator):
+    series: list[IndicatorSeriesValue] = Field(
+        description=N_(
+            "All its values in time order: each year or period, the total before the "
+            "categories of its breakdowns."
+        )
+    )
+
+
 class Index(Schema):
     title: str
     documentation: Text
@@ -244,3 +416,11 @@ class GoalPage(Page):
 
 class TargetPage(Page):
     items: list[Target]
+
+
+class IndicatorPage(Page):
+    items: list[Indicator]
+
+
+class IndicatorValuePage(Page):
+    items: list[IndicatorValue]

@@ -9,21 +9,31 @@ through ``Report.objects.public()`` only, and their content from their published
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Choices
 from django.urls import reverse
 from django.utils import translation
 
+from assignments.indicators import Point
 from assignments.models import (
+    BREAKDOWNS,
     Assignment,
+    Indicator,
+    IndicatorSource,
+    IndicatorValue,
     Organisation,
     OrganisationKind,
     Progress,
+    ProgressLevel,
     Report,
     ReportingPeriod,
     ResponsibilityRole,
+    ValueOrigin,
 )
+from assignments.selectors.indicators import Summary, attribution
+from assignments.services.indicators import breakdowns_of
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget, GoalArea
 
 from .addresses import LANGUAGES, Addresses
@@ -53,6 +63,31 @@ def _labels(choices: type[Choices], code: str) -> tuple[str, str]:
 def coded(choices: type[Choices], code: str) -> Data:
     sv, en = _labels(choices, code)
     return {"code": code, "label": {"sv": sv, "en": en}}
+
+
+def _in_both(text: Any) -> Data:
+    """A lazily translated text in both languages."""
+    texts = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            texts.append(str(text))
+    return {"sv": texts[0], "en": texts[1]}
+
+
+@functools.cache
+def _breakdown(dimension: str) -> Data:
+    label, _categories = BREAKDOWNS.get(dimension, (dimension, {}))
+    return {"code": dimension, "label": _in_both(label)}
+
+
+@functools.cache
+def _category(dimension: str, category: str) -> Data:
+    label = BREAKDOWNS.get(dimension, (dimension, {}))[1].get(category, category)
+    return {"code": category, "label": _in_both(label)}
+
+
+def _point(point: Point | None) -> Data | None:
+    return {"year": point.year, "value": float(point.value)} if point else None
 
 
 class Serializer:
@@ -114,6 +149,15 @@ class Serializer:
             "title": both(goal.title_sv, goal.title_en),
             "url": self.at.api(f"{goal.framework}_goal", goal.number),
             "page": self.at.page(f"goals_public:{goal.framework}_detail", goal.number),
+        }
+
+    def indicator_ref(self, indicator: Indicator) -> Data:
+        return {
+            "code": indicator.code,
+            "title": both(indicator.title_sv, indicator.title_en),
+            "url": self.at.api("indicator", indicator.code),
+            # The public room's page: linked once the portal has it.
+            "page": self.at.page_if_any("public:indicator_detail", indicator.code),
         }
 
     def target_ref(self, target: GlobalTarget) -> Data:
@@ -263,4 +307,112 @@ class Serializer:
             "colour": goal.colour,
             "targets": [self.target(target) for target in goal.targets.all()],
             "assignments": self.at.api("assignments", **{goal.framework: goal.number}),
+        }
+
+    # Indicators
+
+    def formatted(self, indicator: Indicator, value: Decimal) -> Data:
+        texts = []
+        for language in LANGUAGES:
+            with translation.override(language):
+                texts.append(indicator.format_value(value))
+        return {"sv": texts[0], "en": texts[1]}
+
+    def measurement(self, indicator: Indicator, value: IndicatorValue) -> Data:
+        return {
+            "year": value.year,
+            "period": self.period_ref(value.period) if value.period else None,
+            "value": float(value.value),
+            "formatted": self.formatted(indicator, value.value),
+        }
+
+    def series_value(self, indicator: Indicator, value: IndicatorValue) -> Data:
+        """A value, read with the indicator's measurer, its period and the reporting
+        organisation (``selectors.indicators.with_sources``)."""
+        return {
+            **self.measurement(indicator, value),
+            "breakdown": _breakdown(value.dimension) if value.dimension else None,
+            "category": _category(value.dimension, value.category) if value.dimension else None,
+            "origin": coded(ValueOrigin, value.origin),
+            "source": attribution(value),
+            "note": swedish(value.note),
+            "published_at": value.published_at,
+            "report": self.at.api("report", value.report_id)
+            if value.origin == ValueOrigin.REPORT and value.report_id
+            else None,
+        }
+
+    def indicator_value(self, value: IndicatorValue) -> Data:
+        indicator = value.indicator
+        return {
+            **self.series_value(indicator, value),
+            "indicator": self.indicator_ref(indicator),
+            "unit": indicator.unit,
+        }
+
+    def indicator(self, summary: Summary) -> Data:
+        """An indicator summarised (``selectors.indicators.summarise``), with its links."""
+        indicator, assessment, latest = summary.indicator, summary.assessment, summary.latest
+        measured_by = indicator.measured_by
+        dimensions = dict.fromkeys(d for d, _c in breakdowns_of(indicator) if d)
+        baseline = None
+        if indicator.baseline_year is not None and indicator.baseline_value is not None:
+            baseline = {
+                "year": indicator.baseline_year,
+                "value": float(indicator.baseline_value),
+                "note": swedish(indicator.baseline_note),
+            }
+        return {
+            **self.indicator_ref(indicator),
+            "definition": both(indicator.definition_sv, indicator.definition_en),
+            "unit": indicator.unit,
+            "higher_is_better": indicator.higher_is_better,
+            "decimals": indicator.decimals,
+            "baseline": baseline,
+            "targets": [
+                {"year": target.year, "value": float(target.value), "note": swedish(target.note)}
+                for target in indicator.targets.all()
+            ],
+            "source": {
+                "kind": coded(IndicatorSource, indicator.source),
+                "kolada_kpi": indicator.kolada_kpi or None,
+                "organisation": self.organisation_ref(measured_by) if measured_by else None,
+                "name": indicator.source_name or None,
+                "website": indicator.source_url or None,
+            },
+            "breakdowns": [
+                {
+                    "dimension": _breakdown(dimension),
+                    "categories": [
+                        _category(dimension, category) for category in BREAKDOWNS[dimension][1]
+                    ],
+                }
+                for dimension in dimensions
+            ],
+            "latest": self.measurement(indicator, latest) if latest else None,
+            "trend": summary.trend or None,
+            "progress": {
+                "level": coded(ProgressLevel, assessment.level),
+                "overridden": assessment.overridden,
+                "note": swedish(assessment.note),
+                "baseline": _point(assessment.baseline),
+                "latest": _point(assessment.latest),
+                "target": _point(assessment.target),
+                "observed_rate": assessment.observed_rate,
+                "needed_rate": assessment.needed_rate,
+                "ratio": assessment.ratio,
+            },
+            "council_goals": [self.council_goal_ref(g) for g in indicator.council_goals.all()],
+            "assignments": [self.assignment_ref(a) for a in indicator.assignments.all()],
+            "global_targets": [self.target_ref(t) for t in indicator.global_targets.all()],
+            "values": self.at.api("indicator_values", indicator=indicator.code),
+        }
+
+    def indicator_detail(self, summary: Summary) -> Data:
+        """An indicator with all its values (read into ``all_values`` in time order)."""
+        indicator = summary.indicator
+        values: list[IndicatorValue] = indicator.all_values  # type: ignore[attr-defined]
+        return {
+            **self.indicator(summary),
+            "series": [self.series_value(indicator, value) for value in values],
         }

@@ -5,7 +5,9 @@ their Frictionless Data Package descriptor, and robots.txt.
 Only public content leaves the portal. Assignments and organisations are council decisions and
 public as they are. A report is public only through its *published version*: every report
 value exported is read from ``report.published_version`` (the working fields, which may hold an
-unpublished correction, are not even loaded).
+unpublished correction, are not even loaded). Indicators and their values (``IndicatorValue``)
+are public as they are stored; the values reporters give (``ReportedValue``) are never read
+here: they become ``IndicatorValue`` rows when their report's version is published.
 
 The downloads stream: rows are read with ``QuerySet.iterator(chunk_size=CHUNK_SIZE)``, whose
 prefetches run once per chunk, and written out one at a time, so memory stays flat and the
@@ -16,28 +18,37 @@ from __future__ import annotations
 
 import csv
 import datetime
+import decimal
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import (
+    BREAKDOWNS,
     Assignment,
+    Indicator,
+    IndicatorSource,
+    IndicatorValue,
     Organisation,
     OrganisationKind,
     Progress,
+    ProgressLevel,
     Report,
     Responsibility,
     ResponsibilityRole,
+    ValueOrigin,
 )
+from assignments.selectors.indicators import KOLADA, attribution, summarise, with_series
+from assignments.services.indicators import breakdowns_of
 from assignments.spreadsheets import formula_safe
-from goals.models import Framework, GlobalGoal, GlobalTarget
+from goals.models import CouncilGoal, Framework, GlobalGoal, GlobalTarget
 
 # Rows read per database round trip; the prefetches of a download run once per chunk.
 CHUNK_SIZE = 500
@@ -60,6 +71,17 @@ CC0 = {
     "title": "Creative Commons Zero v1.0 Universal",
     "path": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
+# Kolada, the open database of the Council for the Promotion of Municipal Analyses (RKA): its
+# values are free to use, and its terms ask every service that shows them to say "Källa:
+# Kolada" (assignments/selectors/indicators.py names each value's source).
+KOLADA_SOURCE = {"title": KOLADA, "path": "https://www.kolada.se/"}
+KOLADA_TERMS = {"title": "Kolada: terms of use", "path": "https://www.kolada.se/om-oss/api/"}
+KOLADA_RULE = _(
+    "Values whose source is Kolada come from Kolada, the open database of the Council for "
+    "the Promotion of Municipal Analyses (RKA): free to use, on the condition that the source "
+    "is given as “Källa: Kolada”. The other values are under CC0 1.0."
+)
+KOLADA_ATTRIBUTION = _("Source: Kolada")
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -95,6 +117,8 @@ class Column:
     def type_label(self) -> Promise:
         labels = {
             "integer": _("whole number"),
+            "number": _("number"),
+            "boolean": _("true or false"),
             "string": _("text"),
             "date": _("date (YYYY-MM-DD)"),
             "datetime": _("date and time (UTC)"),
@@ -136,6 +160,11 @@ class Dataset:
     count: Callable[[], int]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[dict[str, Any], ...] = field(default=())
+    # Where data that is not the city's own comes from, and the terms it keeps (Kolada's).
+    sources: tuple[dict[str, str], ...] = field(default=())
+    licenses: tuple[dict[str, str], ...] = field(default=(CC0,))
+    rights: Promise | None = None
+    attribution: Promise | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -144,16 +173,23 @@ class Dataset:
     def resource(self, request: HttpRequest) -> dict[str, Any]:
         """This dataset as a tabular data resource of the data package."""
         path = reverse("opendata:download", kwargs={"dataset": self.name, "fmt": "csv"})
-        return {
+        description = " ".join(
+            str(text) for text in (self.description, self.rights, CSV_TEXT_RULE) if text
+        )
+        resource: dict[str, Any] = {
             "profile": "tabular-data-resource",
             "name": self.name,
             "path": request.build_absolute_uri(path),
             "title": str(self.title),
-            "description": f"{self.description} {CSV_TEXT_RULE}",
+            "description": description,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "licenses": [CC0],
+            "licenses": list(self.licenses),
+        }
+        if self.sources:
+            resource["sources"] = list(self.sources)
+        return resource | {
             "schema": {
                 "fields": [column.schema() for column in self.columns],
                 "missingValues": [""],
@@ -288,6 +324,127 @@ def _goal_link_count() -> int:
         Assignment.global_goals.through.objects.count()
         + Assignment.global_targets.through.objects.count()
     )
+
+
+def _indicators() -> QuerySet[Indicator]:
+    return with_series(
+        Indicator.objects.select_related("measured_by")
+        .prefetch_related(
+            Prefetch(
+                "council_goals",
+                queryset=CouncilGoal.objects.select_related("area__budget").order_by(
+                    "area__budget__year", "area__number", "number"
+                ),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("budget").order_by(
+                    "budget__year", "code"
+                ),
+            ),
+            Prefetch("global_targets", queryset=_targets()),
+        )
+        .order_by("code")
+    )
+
+
+def _indicator_page(request: HttpRequest, code: str) -> str | None:
+    """The indicator's public page; None (an empty cell) while the portal has no page named
+    ``public:indicator_detail``, as a template draws a link only once its page exists."""
+    try:
+        return request.build_absolute_uri(reverse("public:indicator_detail", args=[code]))
+    except NoReverseMatch:
+        return None
+
+
+def _indicator_rows(request: HttpRequest) -> Iterator[tuple]:
+    for indicator in _indicators().iterator(chunk_size=CHUNK_SIZE):
+        summary = summarise(indicator)
+        assessment, latest = summary.assessment, summary.latest
+        targets = indicator.global_targets.all()
+        yield (
+            indicator.code,
+            indicator.title_sv,
+            indicator.title_en or None,
+            indicator.definition_sv or None,
+            indicator.definition_en or None,
+            indicator.unit or None,
+            indicator.higher_is_better,
+            indicator.decimals,
+            indicator.baseline_year,
+            indicator.baseline_value,
+            indicator.baseline_note or None,
+            [f"{target.year}:{_decimal_text(target.value)}" for target in indicator.targets.all()],
+            indicator.source,
+            indicator.kolada_kpi or None,
+            indicator.measured_by.slug if indicator.measured_by else None,
+            indicator.source_name or None,
+            indicator.source_url or None,
+            list(
+                dict.fromkeys(dimension for dimension, _ in breakdowns_of(indicator) if dimension)
+            ),
+            [f"{goal.area.budget.year}/{goal.code}" for goal in indicator.council_goals.all()],
+            [f"{a.budget.year}/{a.code}" for a in indicator.assignments.all()],
+            [target.code for target in targets if target.goal.framework == Framework.SDG],
+            [target.code for target in targets if target.goal.framework == Framework.MDG],
+            latest.year if latest else None,
+            latest.value if latest else None,
+            assessment.level,
+            assessment.overridden,
+            assessment.note or None,
+            _indicator_page(request, indicator.code),
+        )
+
+
+def _indicator_values() -> QuerySet[IndicatorValue]:
+    return (
+        IndicatorValue.objects.select_related(
+            "indicator__measured_by", "period", "report__organisation"
+        )
+        .only(
+            "year",
+            "dimension",
+            "category",
+            "value",
+            "origin",
+            "note",
+            "published_at",
+            "indicator__code",
+            "indicator__unit",
+            "indicator__source_name",
+            "indicator__measured_by__name",
+            "period__name",
+            "report__organisation__name",
+        )
+        .order_by(
+            "indicator__code",
+            "year",
+            F("period__deadline").asc(nulls_first=True),
+            "period_id",
+            "dimension",
+            "category",
+        )
+    )
+
+
+def _indicator_value_rows(request: HttpRequest) -> Iterator[tuple]:
+    for value in _indicator_values().iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            value.indicator.code,
+            value.year,
+            value.period.name if value.period else None,
+            value.dimension or None,
+            value.category or None,
+            value.value,
+            value.indicator.unit or None,
+            value.origin,
+            attribution(value) or None,
+            value.note or None,
+            value.published_at,
+        )
+
+
+INDICATOR_KEY = {"resource": "indicators", "fields": ["code"]}
 
 
 ASSIGNMENT_KEY = {"resource": "assignments", "fields": ["budget_year", "code"]}
@@ -506,6 +663,206 @@ DATASETS: dict[str, Dataset] = {
                 {"fields": ["budget_year", "assignment_code"], "reference": ASSIGNMENT_KEY},
             ),
         ),
+        Dataset(
+            name="indicators",
+            title=_("Indicators"),
+            description=_(
+                "The key figures that follow up the council goals, assignments and Agenda 2030 "
+                "targets: what each measures, its baseline and targets, where its values come "
+                "from, and how far it has come towards its target."
+            ),
+            columns=(
+                Column(
+                    "code",
+                    "string",
+                    _("The indicator's code, e.g. N00401."),
+                    required=True,
+                    unique=True,
+                ),
+                Column("title_sv", "string", _("The title in Swedish."), required=True),
+                Column("title_en", "string", _("The title in English.")),
+                Column("definition_sv", "string", _("What the indicator measures, in Swedish.")),
+                Column("definition_en", "string", _("What the indicator measures, in English.")),
+                Column("unit", "string", _("The unit of its values, e.g. %.")),
+                Column(
+                    "higher_is_better",
+                    "boolean",
+                    _("true where a rising value is the improvement, false where a falling one."),
+                    required=True,
+                ),
+                Column(
+                    "decimals",
+                    "integer",
+                    _("How many decimals the portal shows its values with."),
+                    required=True,
+                ),
+                Column("baseline_year", "integer", _("The year of the baseline.")),
+                Column("baseline_value", "number", _("The value in the baseline year.")),
+                Column("baseline_note", "string", _("A note on the baseline.")),
+                Column(
+                    "targets",
+                    "list",
+                    _("The values to reach, each as year:value, e.g. 2030:0.5."),
+                    item_type="string",
+                ),
+                Column(
+                    "source",
+                    "string",
+                    _(
+                        "kolada (imported from Kolada), organisation (measured by a committee or "
+                        "company, which reports the values) or other (another named source)."
+                    ),
+                    required=True,
+                    enum=tuple(IndicatorSource.values),
+                ),
+                Column("kolada_kpi", "string", _("The key figure's id in Kolada, e.g. N00401.")),
+                Column(
+                    "measured_by",
+                    "string",
+                    _("The organisation that measures it (its slug in the organisations file)."),
+                ),
+                Column("source_name", "string", _("The name of another source, e.g. SCB.")),
+                Column("source_url", "string", _("The address of the source.")),
+                Column(
+                    "breakdowns",
+                    "list",
+                    _("How its values are also split besides the total: gender (women and men)."),
+                    item_type="string",
+                ),
+                Column(
+                    "council_goals",
+                    "list",
+                    _("The council goals it follows up, each as budget year/code, e.g. 2018/1.2."),
+                    item_type="string",
+                ),
+                Column(
+                    "assignments",
+                    "list",
+                    _(
+                        "The assignments it follows up, each as budget year/code (the "
+                        "assignments file's budget_year and code)."
+                    ),
+                    item_type="string",
+                ),
+                Column(
+                    "sdg_targets",
+                    "list",
+                    _("The Agenda 2030 targets it follows up, by code."),
+                    item_type="string",
+                ),
+                Column(
+                    "mdg_targets",
+                    "list",
+                    _("The Millennium Development Goal targets it follows up, by code."),
+                    item_type="string",
+                ),
+                Column("latest_year", "integer", _("The year of its latest total value.")),
+                Column("latest_value", "number", _("Its latest total value.")),
+                Column(
+                    "progress",
+                    "string",
+                    _(
+                        "How far it has come towards its target: reached, substantial, moderate, "
+                        "limited, moving_away or not_enough_data (the method is explained on "
+                        "the indicator's page)."
+                    ),
+                    required=True,
+                    enum=tuple(ProgressLevel.values),
+                ),
+                Column(
+                    "progress_overridden",
+                    "boolean",
+                    _("true where the sustainability office set the progress by hand."),
+                    required=True,
+                ),
+                Column(
+                    "progress_note", "string", _("The office's note on a progress set by hand.")
+                ),
+                Column("url", "string", _("The indicator's public page.")),
+            ),
+            rows=_indicator_rows,
+            count=lambda: Indicator.objects.count(),
+            primary_key=("code",),
+            foreign_keys=(
+                {
+                    "fields": ["measured_by"],
+                    "reference": {"resource": "organisations", "fields": ["slug"]},
+                },
+            ),
+        ),
+        Dataset(
+            name="indicator-values",
+            title=_("Indicator values"),
+            description=_(
+                "The values of the indicators, one row for each value: for a year or a "
+                "reporting period, for the total or one category of a breakdown, with where "
+                "it comes from. Values that committees and companies report are here once "
+                "their report has been published."
+            ),
+            columns=(
+                Column(
+                    "indicator_code",
+                    "string",
+                    _("The indicator's code (the indicators file's code)."),
+                    required=True,
+                ),
+                Column("year", "integer", _("The year the value describes."), required=True),
+                Column(
+                    "period",
+                    "string",
+                    _("The reporting period a reported value is for; empty for a yearly value."),
+                ),
+                Column(
+                    "breakdown",
+                    "string",
+                    _("The breakdown, e.g. gender; empty for the total."),
+                    enum=tuple(BREAKDOWNS),
+                ),
+                Column(
+                    "category",
+                    "string",
+                    _("The category of the breakdown, e.g. women or men; empty for the total."),
+                    enum=tuple(
+                        sorted({name for _label, names in BREAKDOWNS.values() for name in names})
+                    ),
+                ),
+                Column("value", "number", _("The value."), required=True),
+                Column("unit", "string", _("The indicator's unit.")),
+                Column(
+                    "origin",
+                    "string",
+                    _(
+                        "kolada (imported from Kolada), report (a published report) or import "
+                        "(a file the sustainability office imported)."
+                    ),
+                    required=True,
+                    enum=tuple(ValueOrigin.values),
+                ),
+                Column(
+                    "source",
+                    "string",
+                    _(
+                        "Whom to name as the source: Kolada for Kolada's values, else the "
+                        "reporting organisation or the indicator's source."
+                    ),
+                ),
+                Column("note", "string", _("A note on the value.")),
+                Column(
+                    "published_at",
+                    "datetime",
+                    _("When the value was published or last changed (UTC)."),
+                    required=True,
+                ),
+            ),
+            rows=_indicator_value_rows,
+            count=lambda: IndicatorValue.objects.count(),
+            primary_key=("indicator_code", "year", "period", "breakdown", "category"),
+            foreign_keys=({"fields": ["indicator_code"], "reference": INDICATOR_KEY},),
+            sources=(KOLADA_SOURCE,),
+            licenses=(CC0, KOLADA_TERMS),
+            rights=KOLADA_RULE,
+            attribution=KOLADA_ATTRIBUTION,
+        ),
     )
 }
 
@@ -517,9 +874,21 @@ def _iso_datetime(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _decimal_text(value: decimal.Decimal) -> str:
+    """A decimal as it is, without the trailing zeros of the column's fixed places."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, decimal.Decimal):
+        return _decimal_text(value)
     if isinstance(value, list):
         return LIST_SEPARATOR.join(str(item) for item in value)
     if isinstance(value, datetime.datetime):
@@ -530,6 +899,10 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        # A JSON number: a whole number as one, else the nearest float (exact for the
+        # fifteen significant digits a key figure may have).
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime.datetime):
         return _iso_datetime(value)
     if isinstance(value, datetime.date):

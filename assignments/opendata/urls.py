@@ -3,6 +3,8 @@
 from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from assignments.models import INDICATOR_CODE_PATTERN
+
 from . import datasets, feeds, views
 
 app_name = "opendata"
@@ -24,8 +26,15 @@ class FormatConverter(DatasetConverter):
     regex = "|".join(datasets.FORMATS)
 
 
+class IndicatorCodeConverter(DatasetConverter):
+    """An indicator's code: anything else is a 404 before any view runs."""
+
+    regex = INDICATOR_CODE_PATTERN.removeprefix("^").removesuffix("$")
+
+
 register_converter(DatasetConverter, "opendata_dataset")
 register_converter(FormatConverter, "opendata_format")
+register_converter(IndicatorCodeConverter, "opendata_indicator")
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -34,4 +43,10 @@ urlpatterns = [
     path("datapackage.json", views.datapackage, name="datapackage"),
     path(_("feed/"), feeds.PublishedReportsFeed(), name="feed"),
     path(_("feed/sdg/<int:number>/"), feeds.GoalReportsFeed(), name="feed_sdg"),
+    path(_("feed/indicator-values/"), feeds.IndicatorValuesFeed(), name="feed_indicator_values"),
+    path(
+        _("feed/indicator-values/<opendata_indicator:code>/"),
+        feeds.IndicatorValuesFeed(),
+        name="feed_indicator",
+    ),
 ]

@@ -22,6 +22,8 @@ from .datasets import (
     DATASETS,
     DOWNLOAD_MAX_AGE,
     FORMATS,
+    KOLADA_RULE,
+    KOLADA_SOURCE,
     LIST_SEPARATOR,
     Dataset,
     csv_lines,
@@ -45,6 +47,9 @@ PACKAGE_DESCRIPTION = _(
     "companies, their links to the UN global goals, and the published reports on "
     "how the work is going."
 )
+INDICATORS_DESCRIPTION = _(
+    "Besides, the indicators that follow up the goals and assignments, with their values over time."
+)
 
 
 def datapackage(request: HttpRequest) -> JsonResponse:
@@ -55,10 +60,18 @@ def datapackage(request: HttpRequest) -> JsonResponse:
         "name": f"{slugify(organisation)}-sustainability-assignments",
         "title": _("%(organisation)s: sustainability assignments and reports")
         % {"organisation": organisation},
-        "description": f"{PACKAGE_DESCRIPTION % {'organisation': organisation}} {CSV_TEXT_RULE}",
+        "description": " ".join(
+            [
+                PACKAGE_DESCRIPTION % {"organisation": organisation},
+                str(INDICATORS_DESCRIPTION),
+                str(KOLADA_RULE),
+                str(CSV_TEXT_RULE),
+            ]
+        ),
         "homepage": request.build_absolute_uri(reverse("opendata:index")),
         "licenses": [CC0],
-        "keywords": [organisation, "Agenda 2030", "SDG", "budget"],
+        "sources": [KOLADA_SOURCE],
+        "keywords": [organisation, "Agenda 2030", "SDG", "budget", "Kolada"],
         "resources": [dataset.resource(request) for dataset in DATASETS.values()],
     }
     response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -96,5 +109,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "sdgs": GlobalGoal.objects.sdg().order_by("number"),
             "list_separator": LIST_SEPARATOR,
             "csv_text_rule": CSV_TEXT_RULE,
+            "kolada_rule": KOLADA_RULE,
         },
     )

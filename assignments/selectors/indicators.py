@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from assignments.indicators import Assessment, Point, assess, trend
-from assignments.models import Indicator, IndicatorTarget, IndicatorValue, ProgressLevel
+from assignments.models import (
+    PRIVATE_REPORT_FIELDS,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    ProgressLevel,
+    ValueOrigin,
+)
 
 
 def headline_values() -> QuerySet[IndicatorValue]:
@@ -90,3 +97,34 @@ def summarise(indicator: Indicator) -> Summary:
 
 def summaries(indicators: QuerySet[Indicator]) -> list[Summary]:
     return [summarise(indicator) for indicator in with_series(indicators)]
+
+
+# Kolada's terms of use ask every service that shows its values to name it: "Källa: Kolada".
+KOLADA = "Kolada"
+
+
+def with_sources(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """Values with what ``attribution`` and a value's period read, in the same query: the
+    indicator and who measures it, the period, and the reporting organisation (never the
+    report's working fields, which may hold an unpublished correction)."""
+    return values.select_related("indicator__measured_by", "period", "report__organisation").defer(
+        *(f"report__{name}" for name in sorted(PRIVATE_REPORT_FIELDS))
+    )
+
+
+def attribution(value: IndicatorValue) -> str:
+    """
+    Whom the public should name as a value's source: Kolada for the values imported from it
+    (as its terms ask), the reporting organisation for a published report's, and for a file
+    the office imported the indicator's named source, else the organisation that measures it.
+    Reads ``value.indicator.measured_by`` and ``value.report.organisation``: see
+    ``with_sources``.
+    """
+    if value.origin == ValueOrigin.KOLADA:
+        return KOLADA
+    if value.origin == ValueOrigin.REPORT and value.report is not None:
+        return value.report.organisation.name
+    indicator = value.indicator
+    if indicator.source_name:
+        return indicator.source_name
+    return indicator.measured_by.name if indicator.measured_by else ""

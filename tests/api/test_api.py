@@ -297,7 +297,7 @@ def test_the_description_is_openapi_3_1_with_errors_documented(db, client):
     description = get(client, "/api/v1/openapi.json").json()
     assert description["openapi"] == "3.1.0"
     operations = [op for path in description["paths"].values() for op in path.values()]
-    assert len(operations) == 21
+    assert len(operations) == 24
     for operation in operations:
         assert set(operation["responses"]) == {"200", "400", "404"}
         assert operation["summary"]

@@ -9,11 +9,14 @@ whose unpublished texts carry a marker no answer may contain.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from assignments.models import ReportStatus
+from assignments.models import IndicatorSource, ReportStatus, ValueOrigin
+from assignments.services import ValueInput
 from tests import factories
 from tests.factories import REOPENED
 
@@ -41,7 +44,32 @@ def api_data(db, django_capture_on_commit_callbacks):
     period = factories.make_period(budget=budget)
     unpublished = [factories.make_organisation() for _ in range(4)]
     quiet = factories.make_assignment(budget=budget, council_goal=goal, organisations=unpublished)
+    # An indicator the first organisation measures, split by gender, and one of Kolada's; the
+    # organisations of the unpublished reports measure one each.
+    measured = factories.make_indicator(
+        source=IndicatorSource.ORGANISATION,
+        code="MLM.1",
+        measured_by=organisation,
+        assignments=[assignment],
+        has_gender_split=True,
+        targets={2030: 100},
+    )
+    measured.council_goals.add(goal)
+    measured.global_targets.add(*GlobalTarget.objects.filter(code__in=["13.2", "7.F"]))
+    kolada = factories.make_indicator(
+        source=IndicatorSource.KOLADA, code="N00401", kolada_kpi="N00401", targets={2030: 1}
+    )
+    kolada.global_targets.add(GlobalTarget.objects.get(goal__framework="sdg", code="13.2"))
+    secret = {
+        reporting: factories.make_indicator(
+            source=IndicatorSource.ORGANISATION, measured_by=reporting, assignments=[quiet]
+        )
+        for reporting in unpublished
+    }
     with django_capture_on_commit_callbacks(execute=True):
+        factories.add_values(measured, {2016: 10, 2017: "12.5"})
+        factories.add_values(measured, {2017: 12}, dimension="gender", category="women")
+        factories.add_values(kolada, {2016: 5, 2017: 4}, origin=ValueOrigin.KOLADA)
         factories.make_report(
             status=ReportStatus.PUBLISHED,
             assignment=assignment,
@@ -50,6 +78,7 @@ def api_data(db, django_capture_on_commit_callbacks):
             content={"summary": "Publicerad sammanfattning.", "narrative": "Publicerat."},
             targets=["11.6"],
             attachments=["plan.pdf"],
+            values=[ValueInput(indicator=measured, value=Decimal(15), note="Publicerat värde.")],
         )
         factories.make_report(
             status=REOPENED,
@@ -75,6 +104,9 @@ def api_data(db, django_capture_on_commit_callbacks):
                 organisation=reporting,
                 period=period,
                 content={"summary": f"{UNPUBLISHED} {status}", "narrative": UNPUBLISHED},
+                values=[
+                    ValueInput(indicator=secret[reporting], value=Decimal(7), note=UNPUBLISHED)
+                ],
             )
     # The reopened report's correction, saved but not published.
     from assignments import services
@@ -97,6 +129,9 @@ def api_data(db, django_capture_on_commit_callbacks):
         "slug": organisation.slug,
         "number": 11,
         "code": "11.6",
+        "indicator": measured.code,
+        # The indicators' own filters where a name means something else for reports.
+        "indicator query": {"progress": "substantial", "source": "organisation"},
         "query": {
             "budget": budget.year,
             "organisation": other.slug,
@@ -109,6 +144,11 @@ def api_data(db, django_capture_on_commit_callbacks):
             "latest": "true",
             "goal": 7,
             "kind": organisation.kind,
+            "indicator": measured.code,
+            "year": 2017,
+            "breakdown": "gender",
+            "category": "women",
+            "origin": "import",
         },
     }
 
@@ -157,17 +197,21 @@ def test_every_operation_answers_for_objects_that_exist(api_data):
                     value = 7
                 if name == "code" and path.startswith("/api/v1/mdg/"):
                     value = "7.A"
+                if name == "code" and path.startswith("/api/v1/indicators/"):
+                    value = api_data["indicator"]
                 path_parameters[name] = value
             elif name in api_data["query"]:
                 query[name] = api_data["query"][name]
         if "goal" in query and path.startswith("/api/v1/sdg/"):
             query["goal"] = 13
+        if path.startswith("/api/v1/indicators"):
+            query |= {k: v for k, v in api_data["indicator query"].items() if k in names}
         case = operation.Case(path_parameters=path_parameters, query=query)
         response = case.call_and_validate()
         assert response.status_code == 200, (path, query, response.text)
         assert UNPUBLISHED not in response.text
         answered += 1
-    assert answered == len(schema.raw_schema["paths"]) == 21
+    assert answered == len(schema.raw_schema["paths"]) == 24
 
 
 @schema.parametrize()

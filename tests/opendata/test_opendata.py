@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -17,11 +18,13 @@ from django.utils.translation import override
 from assignments import services, spreadsheets
 from assignments.models import (
     Assignment,
+    IndicatorSource,
     Organisation,
     Report,
     ReportAction,
     Responsibility,
     ResponsibilityRole,
+    ValueOrigin,
 )
 from assignments.opendata import datasets as opendata
 from goals.models import GlobalGoal, GlobalTarget
@@ -43,7 +46,31 @@ FORMATS = ["csv", "json"]
 
 @pytest.fixture
 def every_state(workflow) -> dict[str, Report]:
-    return make_reports_in_every_state(workflow)
+    reports = make_reports_in_every_state(workflow)
+    add_kolada_indicator()
+    return reports
+
+
+def add_kolada_indicator():
+    """An indicator with Kolada's values, split by gender, and one without any values."""
+    indicator = factories.make_indicator(
+        source=IndicatorSource.KOLADA,
+        code="N00401",
+        kolada_kpi="N00401",
+        has_gender_split=True,
+        higher_is_better=False,
+        targets={2030: 1},
+    )
+    for dimension, category, values in (
+        ("", "", {2015: "5.5", 2016: "5.25", 2017: "5"}),
+        ("gender", "women", {2015: 5, 2016: 4, 2017: 4}),
+        ("gender", "men", {2015: 6, 2016: 6.5, 2017: 6}),
+    ):
+        factories.add_values(
+            indicator, values, dimension=dimension, category=category, origin=ValueOrigin.KOLADA
+        )
+    factories.make_indicator(code="EGEN1")
+    return indicator
 
 
 def download(client, dataset: str, fmt: str, language: str = "sv"):
@@ -393,7 +420,9 @@ def test_reading_in_small_chunks_gives_the_same_files(client, every_state, monke
 
 
 def grow(workflow: Workflow, size: int) -> None:
-    """Add ``size`` published reports, each on its own assignment with its own links."""
+    """Add ``size`` published reports, each on its own assignment with its own links, and
+    an indicator for each that the report gives values of (split by gender every other one),
+    with values of its own from a file."""
     for n in range(size):
         organisation = factories.make_organisation(parent=workflow.organisation)
         assignment = factories.make_assignment(
@@ -403,8 +432,34 @@ def grow(workflow: Workflow, size: int) -> None:
         )
         assignment.global_goals.set(GlobalGoal.objects.filter(number=n % 8 + 1))
         assignment.global_targets.set([target("11.6"), target("13.1")])
+        indicator = factories.make_indicator(
+            source=IndicatorSource.ORGANISATION,
+            measured_by=workflow.organisation,
+            assignments=[assignment],
+            targets={2025: 50, 2030: 100},
+            baseline_year=2015,
+            baseline_value=Decimal(10),
+            has_gender_split=n % 2 == 0,
+        )
+        indicator.council_goals.add(assignment.council_goal)
+        indicator.global_targets.set([target("11.6"), target("13.1")])
+        factories.add_values(indicator, {2015: 10 + n, 2016: Decimal("12.5") + n})
+        values = [
+            services.ValueInput(indicator=indicator, value=Decimal(20 + n), note=f"GROWN{n}"),
+        ]
+        if indicator.has_gender_split:
+            values += [
+                services.ValueInput(
+                    indicator=indicator, value=Decimal(19), dimension="gender", category=category
+                )
+                for category in ("women", "men")
+            ]
         workflow.report(
-            f"GROWN{n}", until="published", targets=["11.6", "13.1"], assignment=assignment
+            f"GROWN{n}",
+            until="published",
+            targets=["11.6", "13.1"],
+            assignment=assignment,
+            values=values,
         )
 
 
@@ -490,6 +545,9 @@ def test_the_data_package_is_valid_and_every_resource_loads(reference_data, live
     linked = reports["published"].assignment
     linked.global_goals.add(GlobalGoal.objects.get(framework="mdg", number=7))
     linked.global_targets.add(GlobalTarget.objects.get(goal__framework="mdg", code="7.A"))
+    add_kolada_indicator().global_targets.add(
+        GlobalTarget.objects.get(goal__framework="mdg", code="7.A")
+    )
 
     descriptor = requests.get(f"{live_server.url}/data/datapackage.json", timeout=30).json()
     assert all(r["path"].startswith(live_server.url) for r in descriptor["resources"])
@@ -502,6 +560,8 @@ def test_the_data_package_is_valid_and_every_resource_loads(reference_data, live
         "organisations": 5,
         "published-reports": 6,
         "assignment-goals": 21,
+        "indicators": 5,
+        "indicator-values": 22,
     }
 
 

@@ -112,6 +112,19 @@ def council_goal(world):
     return world.assignment.council_goal
 
 
+def indicator(world):
+    """An indicator of the world's assignment, with a value (made for its API object and
+    its feed of values)."""
+    from assignments.models import Indicator
+    from tests.factories import add_values, make_indicator
+
+    found = Indicator.objects.filter(code="MATRIX1").first()
+    if found is None:
+        found = make_indicator(code="MATRIX1", assignments=[world.assignment])
+        add_values(found, {2018: 1})
+    return found
+
+
 def concrete_url(pattern: Pattern, world) -> str | None:
     """The pattern filled in with the world's objects; None where no object fits."""
     values = {
@@ -131,6 +144,8 @@ def concrete_url(pattern: Pattern, world) -> str | None:
             "public:period_compilation": world.published.period_id,
         }.get(pattern.name, world.draft.pk)
         values["number"] = 7 if pattern.name == "goals_public:mdg_detail" else 11
+        if pattern.name == "opendata:feed_indicator":
+            values["code"] = indicator(world).code
     if pattern.name == "assignments:report_version":
         values["pk"] = world.published.pk
     if pattern.name.startswith("api:"):
@@ -147,6 +162,8 @@ def concrete_url(pattern: Pattern, world) -> str | None:
                 "code": "7.A" if pattern.name.startswith("api:mdg") else "11.6",
             }
         )
+        if pattern.name == "api:indicator":
+            values["code"] = indicator(world).code
         if pattern.name == "api:not_found":
             return "/api/v1/no-such-resource"
     if pattern.route.startswith("admin/"):

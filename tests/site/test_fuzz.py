@@ -25,7 +25,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assignments.models import ReportContent, ReportStatus
+from assignments.models import INDICATOR_CODE_PATTERN, ReportContent, ReportStatus
 from assignments.public import views as public_views
 from assignments.reporting import forms as reporting_forms
 from tests.strategies import fields, typed
@@ -324,6 +324,7 @@ def public_urls(world) -> dict[str, str]:
         "data package": reverse("opendata:datapackage"),
         "feed": reverse("opendata:feed"),
         "sdg feed": reverse("opendata:feed_sdg", args=[11]),
+        "indicator values feed": reverse("opendata:feed_indicator_values"),
         "sitemap": reverse("sitemap"),
         "robots": reverse("robots_txt"),
         "login page": reverse("login"),
@@ -362,6 +363,7 @@ PUBLIC_PAGES = [
     "data package",
     "feed",
     "sdg feed",
+    "indicator values feed",
     "sitemap",
     "robots",
     "login page",
@@ -395,6 +397,7 @@ PATHS = {
     "goals_public:mdg_detail": st.integers(min_value=0, max_value=2**80),
     "opendata:feed_sdg": st.integers(min_value=0, max_value=2**80),
     "public:organisation_detail": st.from_regex(r"[-a-zA-Z0-9_]{1,300}", fullmatch=True),
+    "opendata:feed_indicator": st.from_regex(INDICATOR_CODE_PATTERN, fullmatch=True),
 }
 
 
