@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 from typing import Any, cast
 
@@ -1216,10 +1216,14 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
     def format_value(self, value: Decimal | None) -> str:
-        """A value with the indicator's decimals, in the active language's number format."""
+        """A value with the indicator's decimals, in the active language's number format,
+        rounded half up (Django's number_format cuts the decimals off: 0.96 would be "0")."""
         if value is None:
             return ""
-        return number_format(value, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
+        rounded = value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+        if rounded.is_zero():
+            rounded = abs(rounded)  # -0.04 shown with one decimal is 0,0, not -0,0
+        return number_format(rounded, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
 
 
 class IndicatorTarget(models.Model):
