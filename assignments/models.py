@@ -1216,12 +1216,13 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
     def format_value(self, value: Decimal | None) -> str:
-        """A value with the indicator's decimals, in the active language's number format."""
+        """A value with the indicator's decimals, in the active language's number format,
+        rounded half up (Django's number_format cuts the decimals off: 0.96 would be "0")."""
         if value is None:
             return ""
-        # Rounded half away from zero: number_format cuts the decimals off (2.79 would be 2.7).
         rounded = value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
-        rounded = rounded or abs(rounded)  # not "-0.0"
+        if rounded.is_zero():
+            rounded = abs(rounded)  # -0.04 shown with one decimal is 0,0, not -0,0
         return number_format(rounded, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
 
 

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
+from django.utils.formats import localize_input, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments import uploads
-from assignments.models import SUMMARY_MAX_LENGTH, TEXT_MAX_LENGTH, Report, ReportContent
+from assignments.models import (
+    SUMMARY_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX_DIGITS,
+    Indicator,
+    Report,
+    ReportContent,
+    ReportedValue,
+)
+from assignments.selectors.reported_values import IndicatorValues, previous_values, value_groups
+from assignments.services import ValueInput
+from assignments.services.indicators import breakdowns_of
 from goals.models import Framework, GlobalTarget, LocalizedText
 from malmo_portal.params import BIGINT_MAX
 
@@ -102,6 +116,83 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+# Indicator values: a fieldset per indicator the organisation measures for the assignment,
+# with a number field per series (the total, and women and men where split) and a note.
+
+NOTE_MAX_LENGTH = cast(int, ReportedValue._meta.get_field("note").max_length)
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored value without the zeros its column adds: 12.500000 is 12.5, 100.000000 100."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def as_typed(value: Decimal | None) -> str:
+    """A value as a reporter would type it in the page's language ("12,5" in Swedish), with
+    every decimal it has: the report form's fields and its comparison with a colleague's."""
+    return "" if value is None else str(localize_input(plain(value)))
+
+
+class ValueField(forms.DecimalField):
+    """
+    An indicator value typed in the page's language: "12,5" in Swedish, "12.5" in English
+    (a point is read as the decimal point in Swedish too; a comma in English is refused, not
+    guessed at). Spaces between the digits, as in "1 234,5", are allowed. Empty is no value.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            max_digits=VALUE_MAX_DIGITS,
+            decimal_places=VALUE_DECIMAL_PLACES,
+            localize=True,
+            required=False,
+            **kwargs,
+        )
+        self.error_messages["invalid"] = gettext("Enter a number, such as %(example)s.") % {
+            "example": number_format(Decimal("1234.5"))
+        }
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split())
+            if "_" in value:  # Python reads "1_5" as 15; no one writes a number so
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+@dataclass(frozen=True)
+class IndicatorFields:
+    """The fields of one indicator in the report form: a value per series, with the series'
+    dimension and category, and the note."""
+
+    indicator: Indicator
+    series: list[tuple[BoundField, str, str]]
+    note: BoundField
+
+    @property
+    def fields(self) -> list[BoundField]:
+        return [bound for bound, _dimension, _category in self.series]
+
+    @property
+    def definition_id(self) -> str:
+        return f"indicator-{self.indicator.pk}-definition"
+
+
+def value_field_name(indicator: Indicator, dimension: str, category: str) -> str:
+    if not dimension:
+        return f"value-{indicator.pk}"
+    return f"value-{indicator.pk}-{dimension}-{category}"
+
+
+def note_field_name(indicator: Indicator) -> str:
+    return f"value-{indicator.pk}-note"
+
+
 class ReportForm(forms.ModelForm):
     """The reporter's form. A draft may be saved incomplete; submitting needs a summary."""
 
@@ -169,6 +260,54 @@ class ReportForm(forms.ModelForm):
             self.initial["targets"] = list(
                 self.instance.contributed_targets.values_list("pk", flat=True)
             )
+        self.indicator_fields: list[IndicatorFields] = []
+        if self.instance.pk is not None:
+            self._add_value_fields()
+
+    def _add_value_fields(self) -> None:
+        """A fieldset per indicator the organisation measures for the assignment, holding
+        the saved values, each series with the latest published value for reference."""
+        report = self.instance
+        asked = list(Indicator.objects.reported_by(report.organisation, report.assignment))
+        if not asked:
+            return
+        groups: list[IndicatorValues] = value_groups(
+            report.reported_values.select_related("indicator"),
+            asked=asked,
+            previous=previous_values(asked, report.period),
+        )
+        asked_ids = {indicator.pk for indicator in asked}
+        for group in groups:
+            indicator = group.indicator
+            if indicator.pk not in asked_ids:
+                continue  # no longer asked for: saving the form leaves it out
+            series_fields = []
+            for series in group.series[: len(breakdowns_of(indicator))]:
+                name = value_field_name(indicator, series.dimension, series.category)
+                help_text = ""
+                if series.previous is not None:
+                    help_text = gettext("Latest published value: %(value)s (%(when)s).") % {
+                        "value": series.previous_display,
+                        "when": series.previous.period or series.previous.year,
+                    }
+                self.fields[name] = ValueField(
+                    label=f"{indicator.code}: {series.label}", help_text=help_text
+                )
+                self.initial[name] = as_typed(series.value)
+                series_fields.append((self[name], series.dimension, series.category))
+            name = note_field_name(indicator)
+            self.fields[name] = forms.CharField(
+                label=f"{indicator.code}: {gettext('Note')}",
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                help_text=gettext(
+                    "Optional: how the figures were arrived at, or why one is missing. "
+                    "At most %(max)d characters."
+                )
+                % {"max": NOTE_MAX_LENGTH},
+            )
+            self.initial[name] = group.note
+            self.indicator_fields.append(IndicatorFields(indicator, series_fields, self[name]))
 
     def clean(self):
         cleaned = super().clean()
@@ -180,7 +319,44 @@ class ReportForm(forms.ModelForm):
                     _("Write a summary before submitting the report."), code="summary_required"
                 ),
             )
+        for fields in self.indicator_fields:
+            note = cleaned.get(fields.note.name)
+            given = any(cleaned.get(bound.name) is not None for bound in fields.fields)
+            # A field with an error is no value here, but it has one typed: no second error.
+            typed = any(bound.name in self.errors for bound in fields.fields)
+            if note and not given and not typed:
+                self.add_error(
+                    fields.note.name,
+                    ValidationError(
+                        _("Give a value for the note to go with, or leave the note empty."),
+                        code="note_without_value",
+                    ),
+                )
         return cleaned
+
+    def values(self) -> list[ValueInput] | None:
+        """The indicator values as the services take them, or None where the form asks for
+        none (which leaves the report's values as they are). The note goes with the total,
+        or with the first series given when the total is left empty."""
+        if not self.indicator_fields:
+            return None
+        items = []
+        for fields in self.indicator_fields:
+            note = self.cleaned_data.get(fields.note.name) or ""
+            for bound, dimension, category in fields.series:
+                value = self.cleaned_data.get(bound.name)
+                items.append(
+                    ValueInput(
+                        indicator=fields.indicator,
+                        value=value,
+                        dimension=dimension,
+                        category=category,
+                        note=note if value is not None else "",
+                    )
+                )
+                if value is not None:
+                    note = ""
+        return items
 
     def content(self) -> dict:
         return {field: self.cleaned_data[field] for field in ReportContent.CONTENT_FIELDS}

@@ -31,6 +31,7 @@ from assignments.http import AuthenticatedHttpRequest
 from assignments.models import (
     Assignment,
     Attachment,
+    Indicator,
     Membership,
     Organisation,
     Report,
@@ -41,9 +42,10 @@ from assignments.models import (
     ReportVersion,
 )
 from assignments.selectors import open_periods
+from assignments.selectors.reported_values import IndicatorValues, value_groups
 from assignments.selectors.status import StatusLine, status_lines
 
-from .forms import ReportForm, StartReportForm, SubmitForm
+from .forms import ReportForm, StartReportForm, SubmitForm, as_typed
 
 
 def _readable_reports(request: HttpRequest):
@@ -63,6 +65,14 @@ def _get_report(request: HttpRequest, pk: int) -> Report:
 
 def _can_edit(request: AuthenticatedHttpRequest, report: Report) -> bool:
     return report.is_editable and services.is_reporter(request.user, report.organisation)
+
+
+def _working_values(report: Report) -> list[IndicatorValues]:
+    """The working report's indicator values, and the indicators it asks for without one."""
+    return value_groups(
+        report.reported_values.select_related("indicator"),
+        asked=Indicator.objects.reported_by(report.organisation, report.assignment),
+    )
 
 
 # "Mina uppdrag"
@@ -167,6 +177,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_edit": _can_edit(request, report),
             "targets": report.contributed_targets.select_related("goal"),
             "attachments": report.attachments.filter(detached=False),
+            "values": _working_values(report),
             "versions": report.versions.select_related("created_by").order_by("-number"),
             "events": report.events.select_related("actor", "version").order_by("-at", "-pk"),
         },
@@ -188,6 +199,7 @@ def report_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> H
             "version": version,
             "targets": version.contributed_targets.select_related("goal"),
             "attachments": version.attachments.all(),
+            "values": value_groups(version.reported_values.select_related("indicator")),
         },
     )
 
@@ -256,6 +268,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     content=form.content(),
                     targets=form.cleaned_data["targets"],
+                    values=form.values(),
                     edit_version=form.cleaned_data["edit_version"],
                 )
                 for upload in form.cleaned_data["new_attachments"]:
@@ -320,11 +333,42 @@ def _conflict(pk: int, form: ReportForm) -> dict:
             theirs = saved.get_progress_display()
         if (yours or "") != (theirs or ""):
             rows.append(ConflictRow(str(bound.label), str(yours or ""), str(theirs or "")))
+    rows += _value_conflicts(saved, form)
     # Let the reporter save again deliberately, now knowing what they overwrite.
     data = cast(QueryDict, form.data).copy()  # the POST data the form was bound with
     data["edit_version"] = saved.edit_version
     form.data = data
     return {"rows": rows, "saved": saved, "last_save": last_save}
+
+
+def _value_conflicts(saved: Report, form: ReportForm) -> list[ConflictRow]:
+    """The indicator values typed beside those saved (or submitted), where they differ: each
+    typed value as typed, each saved one with every decimal it has."""
+    if not form.indicator_fields:
+        return []
+    theirs = {
+        group.indicator.pk: group
+        for group in value_groups(saved.reported_values.select_related("indicator"))
+    }
+    cleaned = getattr(form, "cleaned_data", {})
+    rows = []
+    for fields in form.indicator_fields:
+        group = theirs.get(fields.indicator.pk)
+        saved_values = {(s.dimension, s.category): s.value for s in group.series} if group else {}
+        for bound, dimension, category in fields.series:
+            typed = str(form.data.get(bound.name, "")).strip()
+            value = saved_values.get((dimension, category))
+            if bound.name in cleaned:
+                differs = cleaned[bound.name] != value
+            else:  # not a number: it differs from any saved value, unless both are empty
+                differs = bool(typed) or value is not None
+            if differs:
+                rows.append(ConflictRow(str(bound.label), typed, as_typed(value)))
+        typed_note = str(form.data.get(fields.note.name, "")).strip()
+        saved_note = group.note if group else ""
+        if typed_note != saved_note:
+            rows.append(ConflictRow(str(fields.note.label), typed_note, saved_note))
+    return rows
 
 
 @login_required
@@ -369,6 +413,7 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "ready": bool(report.summary.strip()),
             "targets": report.contributed_targets.select_related("goal"),
             "attachments": report.attachments.filter(detached=False),
+            "values": _working_values(report),
         },
     )
 

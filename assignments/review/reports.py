@@ -57,6 +57,7 @@ from assignments import selectors, services
 from assignments.models import (
     Assignment,
     Attachment,
+    Indicator,
     Organisation,
     Report,
     ReportAction,
@@ -65,6 +66,11 @@ from assignments.models import (
     ReportStatus,
     ReportVersion,
     Transition,
+)
+from assignments.selectors.reported_values import (
+    IndicatorValues,
+    previous_values,
+    value_groups,
 )
 from goals.models import CouncilGoal, Framework, GlobalGoal
 from malmo_portal.params import to_int
@@ -350,6 +356,21 @@ def compare_versions(previous: ReportVersion | None, current: ReportVersion) -> 
             left, right = word_diff(old, new)
             rows.append(ComparedField(label, left, right, old.split() != new.split()))
     return rows
+
+
+def compared_values(report: Report, version: ReportVersion) -> list[IndicatorValues]:
+    """
+    The version's indicator values (and the indicators the organisation is asked for on the
+    assignment that it left empty), each series beside its latest published value before the
+    report's period.
+    """
+    asked = list(Indicator.objects.reported_by(report.organisation, report.assignment))
+    values = list(version.reported_values.select_related("indicator"))
+    indicators = {indicator.pk: indicator for indicator in asked}
+    indicators.update((value.indicator_id, value.indicator) for value in values)
+    return value_groups(
+        values, asked=asked, previous=previous_values(indicators.values(), report.period)
+    )
 
 
 # The review decisions
@@ -797,6 +818,7 @@ class ReportAdmin(admin.ModelAdmin):
             "version": version,
             "previous": previous,
             "rows": compare_versions(previous, version) if version else [],
+            "values": compared_values(report, version) if version else [],
             "targets": version.contributed_targets.select_related("goal") if version else [],
             "attachments": [
                 (attachment, attachment_url(attachment))

@@ -1,11 +1,9 @@
-"""An indicator's values as the portal writes them: its decimals, rounded, in each language."""
-
-from __future__ import annotations
+"""An indicator's values as the pages show them: its decimals, the language's number format."""
 
 from decimal import Decimal
 
 import pytest
-from django.utils.translation import override
+from django.utils import translation
 
 from assignments.models import Indicator
 
@@ -13,19 +11,23 @@ from assignments.models import Indicator
 @pytest.mark.parametrize(
     ("decimals", "value", "swedish", "english"),
     [
-        (1, "2.79", "2,8", "2.8"),  # rounded, not cut off
-        (1, "2.75", "2,8", "2.8"),  # half away from zero
-        (1, "-2.75", "-2,8", "-2.8"),
-        (1, "-0.04", "0,0", "0.0"),  # no minus zero
-        (0, "2.5", "3", "3"),
-        (2, "1234567.891", "1\xa0234\xa0567,89", "1,234,567.89"),
-        (1, "100.000000", "100,0", "100.0"),
+        (1, "40.25", "40,3", "40.3"),  # rounded half up, not cut off
+        (1, "12.99", "13,0", "13.0"),
+        (0, "0.96", "1", "1"),
+        (2, "1234.5", "1\xa0234,50", "1,234.50"),
+        (1, "-0.04", "0,0", "0.0"),
+        (1, "-2.35", "-2,4", "-2.4"),
+        (6, "0.000001", "0,000001", "0.000001"),
+        (0, "99999999999999.5", "100\xa0000\xa0000\xa0000\xa0000", "100,000,000,000,000"),
     ],
 )
-def test_values_are_rounded_to_the_indicators_decimals(decimals, value, swedish, english):
-    indicator = Indicator(decimals=decimals)
-    with override("sv"):
+def test_a_value_is_rounded_to_the_indicators_decimals(decimals, value, swedish, english):
+    indicator = Indicator(code="X1", decimals=decimals)
+    with translation.override("sv"):
         assert indicator.format_value(Decimal(value)) == swedish
-    with override("en"):
+    with translation.override("en"):
         assert indicator.format_value(Decimal(value)) == english
-    assert indicator.format_value(None) == ""
+
+
+def test_no_value_is_shown_as_nothing():
+    assert Indicator(code="X1").format_value(None) == ""

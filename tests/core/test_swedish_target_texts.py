@@ -72,6 +72,14 @@ def migrate(*targets):
     executor.migrate(list(targets))
 
 
+def migrate_to_the_latest():
+    """Every app's latest migration again: going back to BEFORE also unapplies the
+    migrations of other apps that depend on it (assignments' indicators do), which
+    migrating forward to MIGRATION alone leaves out, for the tests that run after these."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_fills_empty_swedish_texts_and_keeps_staffs(reference_data):
     """A database made before the new texts: 0003 fills the gaps, not staff's texts."""
@@ -105,15 +113,30 @@ def test_migration_fills_empty_swedish_texts_and_keeps_staffs(reference_data):
         assert sdg_targets().get(code="17.2").text_sv == staffs
         assert sdg_targets().get(code="1.1").text_sv == ""
     finally:
-        migrate(MIGRATION)
+        migrate_to_the_latest()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_changes_nothing_on_a_fresh_database(reference_data):
     before = list(sdg_targets().values_list("code", "text_sv", "short_title_sv"))
+    try:
+        migrate(BEFORE)
+        migrate(MIGRATION)
+        assert list(sdg_targets().values_list("code", "text_sv", "short_title_sv")) == before
+    finally:
+        migrate_to_the_latest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_leave_every_table_behind_them(reference_data):
+    """The tests above go back and forth; the database after them has every table."""
     migrate(BEFORE)
-    migrate(MIGRATION)
-    assert list(sdg_targets().values_list("code", "text_sv", "short_title_sv")) == before
+    migrate_to_the_latest()
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = set(MigrationRecorder(connection).applied_migrations())
+    assert set(MigrationExecutor(connection).loader.graph.leaf_nodes()) <= applied
+    assert "assignments_indicator" in connection.introspection.table_names()
 
 
 # What the pages show after `make run`

@@ -25,9 +25,10 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assignments.models import INDICATOR_CODE_PATTERN, ReportContent, ReportStatus
+from assignments.models import INDICATOR_CODE_PATTERN, IndicatorSource, ReportContent, ReportStatus
 from assignments.public import views as public_views
 from assignments.reporting import forms as reporting_forms
+from tests import factories
 from tests.strategies import fields, typed
 
 pytestmark = pytest.mark.django_db
@@ -437,14 +438,32 @@ REPORT_FORM_FIELDS = [
 ]
 
 
+@pytest.fixture
+def measured(world):
+    """An indicator the draft's organisation measures for its assignment, split by gender:
+    the report form asks for its values."""
+    return factories.make_indicator(
+        source=IndicatorSource.ORGANISATION,
+        measured_by=world.organisation,
+        assignments=[world.assignment],
+        has_gender_split=True,
+    )
+
+
 @pytest.mark.parametrize("role", ["reporter", "reader", "outsider", "reviewer"])
-def test_the_report_form_answers_any_input_and_keeps_what_was_typed(world, role):
+def test_the_report_form_answers_any_input_and_keeps_what_was_typed(world, measured, role):
     client = signed_in(getattr(world, role))
     url = reverse("assignments:report_edit", args=[world.draft.pk])
     names = dict.fromkeys(REPORT_FORM_FIELDS, ())
     names["progress"] = ("on_track", "at_risk", "")
     names["edit_version"] = (world.draft.edit_version,)
     names["save_and_submit"] = ("1",)
+    values = [
+        f"value-{measured.pk}",
+        *(f"value-{measured.pk}-gender-{c}" for c in ("women", "men")),
+    ]
+    names.update(dict.fromkeys(values, ("12,5", "12.5", "-3", "")))
+    names[f"value-{measured.pk}-note"] = ("Mätt i december.",)
 
     @given(data=fields(names))
     def check(data):
@@ -452,7 +471,7 @@ def test_the_report_form_answers_any_input_and_keeps_what_was_typed(world, role)
         assert_answered(response, f"POST {url} {data!r}")
         if response.status_code == 200:
             form = response.context["form"]
-            for name in ReportContent.CONTENT_FIELDS:
+            for name in [*ReportContent.CONTENT_FIELDS, *values, f"value-{measured.pk}-note"]:
                 sent = typed(data, name)
                 if sent is not None:
                     assert form[name].value() == sent, f"{name} came back changed"
