@@ -754,9 +754,7 @@ def test_values_that_changed_since_the_preview_are_not_overwritten_unseen(
 
 
 @pytest.mark.parametrize("token", ["", "x", "eyJ0ZXh0IjoiWWVhcixWYWx1ZVxuMjAxNiw1In0:forged"])
-def test_a_forged_or_foreign_preview_saves_nothing(
-    reviewer_client, reviewer, split_indicator, token
-):
+def test_a_forged_or_foreign_preview_saves_nothing(reviewer_client, split_indicator, token):
     response = reviewer_client.post(import_page(split_indicator), {"token": token})
 
     assert response.status_code == 200
