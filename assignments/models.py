@@ -1317,6 +1317,8 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "year", "dimension", "category"]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
+        # Values are never changed by hand: the office imports a file of them (the admin).
+        permissions = [("import_indicator_values", _("Can import indicator values from a file"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "year", "dimension", "category"],

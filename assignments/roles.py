@@ -3,8 +3,8 @@
 REVIEWERS_GROUP = "Reviewers"
 
 # Reviewers (the sustainability office) manage the city's budgets, goals, assignments,
-# organisations, people and reporting periods, and decide on reports. They never change a
-# reporter's text: they have no change permission on reports or versions.
+# organisations, people, reporting periods and indicators, and decide on reports. They never
+# change a reporter's text: they have no change permission on reports or versions.
 REVIEWER_PERMISSIONS = {
     "goals": {
         "budget": ["view", "add", "change"],
@@ -25,6 +25,14 @@ REVIEWER_PERMISSIONS = {
         "attachment": ["view"],
         "reportevent": ["view"],
         "deadlinereminder": ["view"],
+        # Indicators: the office defines them and sets their targets; it changes their values
+        # only by importing a file (values from Kolada and reports arrive by their own
+        # paths). Deleting an indicator would take public values and open data with it:
+        # only an administrator does.
+        "indicator": ["view", "add", "change"],
+        "indicatortarget": ["view", "add", "change", "delete"],
+        "indicatorvalue": ["view", "import_indicator_values"],
+        "reportedvalue": ["view"],
     },
 }
 

@@ -29,6 +29,11 @@ from assignments.models import (
     ValueOrigin,
 )
 
+# The most significant digits a value keeps in every database: SQLite stores decimals as
+# floating point numbers and Django reads them back with 15 digits, so a value with more would
+# be saved as another one. PostgreSQL keeps them all, but a value means the same everywhere.
+VALUE_SIGNIFICANT_DIGITS = 15
+
 
 @dataclass(frozen=True)
 class ValueInput:
@@ -62,8 +67,17 @@ def check_value(item: ValueInput) -> None:
     if item.value is not None and (not item.value.is_finite() or abs(item.value) >= VALUE_LIMIT):
         raise ValidationError(
             _("The value is too large: at most %(digits)d digits before the decimal point.")
-            % {"digits": len(str(VALUE_LIMIT)) - 2},
+            % {"digits": len(str(VALUE_LIMIT)) - 1},
             code="value_out_of_range",
+        )
+    if (
+        item.value is not None
+        and len(item.value.normalize().as_tuple().digits) > VALUE_SIGNIFICANT_DIGITS
+    ):
+        raise ValidationError(
+            _("The value has too many digits: at most %(digits)d in all.")
+            % {"digits": VALUE_SIGNIFICANT_DIGITS},
+            code="value_too_precise",
         )
     if item.year is not None and not INDICATOR_YEAR_MIN <= item.year <= INDICATOR_YEAR_MAX:
         raise ValidationError(

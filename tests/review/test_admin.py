@@ -57,6 +57,10 @@ def admin_data(budget, organisation, reporter, assignment, period, reviewer, set
     DeadlineReminder.objects.create(
         organisation=organisation, period=period, sent_on=period.deadline, recipients=1
     )
+    indicator = factories.make_indicator(
+        code="N00401", title_sv="Växthusgaser", targets={2030: 1}, assignments=[assignment]
+    )
+    factories.add_values(indicator, {2016: 4, 2017: 3})
 
     report = services.create_report(
         assignment=assignment, organisation=organisation, period=period, by=reporter
@@ -118,6 +122,8 @@ def test_every_model_of_both_apps_is_registered():
         "assignments.ReportVersion",
         "assignments.Attachment",
         "assignments.ReportEvent",
+        "assignments.Indicator",
+        "assignments.IndicatorValue",
     } <= registered
 
 
@@ -204,6 +210,10 @@ def other_data(budget, reviewer):
     DeadlineReminder.objects.create(
         organisation=culture, period=annual, sent_on=annual.deadline, recipients=1
     )
+    loans = factories.make_indicator(
+        code="KUL-LAN", title_sv="Boklån per invånare", title_en="Loans", source_name="KB"
+    )
+    factories.add_values(loans, {2018: 7})
 
 
 def search_values(obj, field: str) -> tuple[list[str], bool]:

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assignments.models import DeadlineReminder
 from assignments.roles import REVIEWER_PERMISSIONS
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,11 @@ def admin_expected(pattern: Pattern) -> str:
         return "ok"
     if tool == "process_import":
         return "405"  # the confirmation of an import is a POST
+    if tool == "import_values":
+        actions = REVIEWER_PERMISSIONS["assignments"].get("indicatorvalue", [])
+        return "ok" if "import_indicator_values" in actions else "403"
+    if tool == "export_values":
+        return "ok" if reviewer_may(model, "view") else "403"
     if pattern.route.endswith("/password/"):
         return "403"  # only superusers set a password; its owner resets it by e-mail
     if tool == "changelist" and model._meta.model_name == "report":
@@ -300,6 +306,8 @@ def clients(world) -> dict[str, Client]:
     DeadlineReminder.objects.create(
         organisation=world.organisation, period=world.period, sent_on=world.period.deadline
     )
+    # An indicator with a value, so that their admin pages are tried with an object.
+    factories.add_values(factories.make_indicator(targets={2030: 1}), {2018: 1})
     people = {
         "outsider": world.outsider,
         "owner": world.reporter,
