@@ -28,7 +28,7 @@ from assignments.models import (
 )
 from assignments.selectors.reported_values import IndicatorValues, previous_values, value_groups
 from assignments.services import ValueInput
-from assignments.services.indicators import breakdowns_of
+from assignments.services.indicators import breakdowns_of, check_number
 from goals.models import Framework, GlobalTarget, LocalizedText
 from malmo_portal.params import BIGINT_MAX
 
@@ -163,6 +163,12 @@ class ValueField(forms.DecimalField):
             if "_" in value:  # Python reads "1_5" as 15; no one writes a number so
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            check_number(value)  # what the database keeps the same everywhere
+        return value
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,23 @@ def breakdowns_of(indicator: Indicator) -> list[tuple[str, str]]:
     return series
 
 
+def check_number(value: Decimal) -> None:
+    """Refuse a number the portal cannot hold the same in every database (forms call it too,
+    so that the message stands beside the field)."""
+    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+        raise ValidationError(
+            _("The value is too large: at most %(digits)d digits before the decimal point.")
+            % {"digits": len(str(VALUE_LIMIT)) - 1},
+            code="value_out_of_range",
+        )
+    if len(value.normalize().as_tuple().digits) > VALUE_SIGNIFICANT_DIGITS:
+        raise ValidationError(
+            _("The value has too many digits: at most %(digits)d in all.")
+            % {"digits": VALUE_SIGNIFICANT_DIGITS},
+            code="value_too_precise",
+        )
+
+
 def check_value(item: ValueInput) -> None:
     """Refuse a value the portal cannot hold or that names a breakdown the indicator lacks."""
     if (item.dimension, item.category) not in breakdowns_of(item.indicator):
@@ -64,21 +81,8 @@ def check_value(item: ValueInput) -> None:
             % {"indicator": item.indicator.code, "category": item.category or item.dimension},
             code="unknown_breakdown",
         )
-    if item.value is not None and (not item.value.is_finite() or abs(item.value) >= VALUE_LIMIT):
-        raise ValidationError(
-            _("The value is too large: at most %(digits)d digits before the decimal point.")
-            % {"digits": len(str(VALUE_LIMIT)) - 1},
-            code="value_out_of_range",
-        )
-    if (
-        item.value is not None
-        and len(item.value.normalize().as_tuple().digits) > VALUE_SIGNIFICANT_DIGITS
-    ):
-        raise ValidationError(
-            _("The value has too many digits: at most %(digits)d in all.")
-            % {"digits": VALUE_SIGNIFICANT_DIGITS},
-            code="value_too_precise",
-        )
+    if item.value is not None:
+        check_number(item.value)
     if item.year is not None and not INDICATOR_YEAR_MIN <= item.year <= INDICATOR_YEAR_MAX:
         raise ValidationError(
             _("The year must be between %(min)d and %(max)d.")

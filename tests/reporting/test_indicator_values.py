@@ -159,10 +159,10 @@ def test_the_form_shows_the_latest_published_value_for_reference(
     client.force_login(reporter)
     response = client.get(url("report_edit", draft.pk))
     form = response.context["form"]
-    assert form[field(measured)].help_text == "Latest published value: 11,5 (2017)."
-    assert form[field(measured, "women")].help_text == "Latest published value: 12,0 (2017)."
+    assert form[field(measured)].help_text == "Senast publicerade värde: 11,5 (2017)."
+    assert form[field(measured, "women")].help_text == "Senast publicerade värde: 12,0 (2017)."
     assert form[field(measured, "men")].help_text == ""
-    assert f'id="id_{field(measured)}_helptext">Latest published value: 11,5' in (
+    assert f'id="id_{field(measured)}_helptext">Senast publicerade värde: 11,5' in (
         response.content.decode()
     )
 
@@ -189,7 +189,7 @@ def test_the_reference_is_the_latest_published_period_before_this_one(
     factories.add_values(measured, {2017: "11.5", 2018: "25"})
     client.force_login(reporter)
     form = client.get(url("report_edit", draft.pk)).context["form"]
-    assert form[field(measured)].help_text == "Latest published value: 20,0 (Tertial 1 2018)."
+    assert form[field(measured)].help_text == "Senast publicerade värde: 20,0 (Tertial 1 2018)."
 
 
 # Saving values in the page's language
@@ -266,13 +266,15 @@ def test_the_note_goes_with_the_first_value_given_when_the_total_is_empty(
     [
         ("en", "twelve", "Enter a number, such as 1234.5."),
         ("en", "12,5", "Enter a number, such as 1234.5."),
-        ("sv", "tolv", "Enter a number, such as 1234,5."),
+        ("sv", "tolv", "Ange ett tal, till exempel 1234,5."),
         ("en", "NaN", "Enter a number, such as 1234.5."),
         ("en", "1" * 15, "no more than 14 digits before the decimal point"),
         ("en", "1e14", "no more than 14 digits before the decimal point"),
         ("en", "1_5", "Enter a number, such as 1234.5."),
         ("en", "0.1234567", "no more than 6 decimal places"),
         ("en", "1" * 21, "no more than 20 digits in total"),
+        # SQLite keeps 15 significant digits: a longer value would be saved as another one.
+        ("en", "12345678901.123456", "too many digits: at most 15 in all"),
     ],
 )
 def test_bad_input_keeps_what_was_typed_with_a_message_next_to_the_field(
@@ -662,3 +664,4 @@ def test_the_version_page_costs_as_many_queries_for_8_indicators_as_for_1(
     assert _count(client, url("report_version", small.pk, 1)) == _count(
         client, url("report_version", large.pk, 1)
     )
+
