@@ -664,4 +664,3 @@ def test_the_version_page_costs_as_many_queries_for_8_indicators_as_for_1(
     assert _count(client, url("report_version", small.pk, 1)) == _count(
         client, url("report_version", large.pk, 1)
     )
-
