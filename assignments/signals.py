@@ -1,8 +1,11 @@
 """
 Keep the public page cache honest: any change to what public pages show from the city's
-reference data (budgets, goals, organisations, assignments, periods), whether made in the
-admin, by an import or in a shell, refreshes every cached public page after commit.
-Reports reach the public only by being published, which the publish service handles.
+reference data (budgets, goals, organisations, assignments, periods, and the indicators'
+definitions, targets and links), whether made in the admin, by an import or in a shell,
+refreshes every cached public page after commit. Reports reach the public only by being
+published, which the publish service handles; indicator values only through the services
+too (publishing a report, ``import_values``), which refresh the pages once for all the
+values they save rather than once for each.
 
 Also keep what is stored about publication right (``Report.is_latest_published``) when what
 it depends on changes outside the publish service: a period's deadline, or a report deleted.
@@ -16,7 +19,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 
 from . import caching
-from .models import Assignment, Organisation, Report, ReportingPeriod, Responsibility
+from .models import (
+    Assignment,
+    Indicator,
+    IndicatorTarget,
+    Organisation,
+    Report,
+    ReportingPeriod,
+    Responsibility,
+)
 
 PUBLIC_MODELS = [
     Budget,
@@ -28,11 +39,16 @@ PUBLIC_MODELS = [
     Assignment,
     Responsibility,
     ReportingPeriod,
+    Indicator,
+    IndicatorTarget,
 ]
 PUBLIC_LINKS = [
     CouncilGoal.global_goals.through,
     Assignment.global_goals.through,
     Assignment.global_targets.through,
+    Indicator.council_goals.through,
+    Indicator.assignments.through,
+    Indicator.global_targets.through,
 ]
 
 
