@@ -112,6 +112,18 @@ def council_goal(world):
     return world.assignment.council_goal
 
 
+def indicator(world):
+    """An indicator with a value, linked to the world's assignment (for its public page)."""
+    from assignments.models import Indicator
+    from tests.factories import add_values, make_indicator
+
+    found = Indicator.objects.filter(code="N00401").first()
+    if found is None:
+        found = make_indicator(code="N00401", assignments=[world.assignment])
+        add_values(found, {2018: 1})
+    return found
+
+
 def concrete_url(pattern: Pattern, world) -> str | None:
     """The pattern filled in with the world's objects; None where no object fits."""
     values = {
@@ -131,6 +143,8 @@ def concrete_url(pattern: Pattern, world) -> str | None:
             "public:period_compilation": world.published.period_id,
         }.get(pattern.name, world.draft.pk)
         values["number"] = 7 if pattern.name == "goals_public:mdg_detail" else 11
+    if pattern.name == "public:indicator_detail":
+        values["code"] = indicator(world).code
     if pattern.name == "assignments:report_version":
         values["pk"] = world.published.pk
     if pattern.name.startswith("api:"):
