@@ -8,24 +8,28 @@ values become one only when their report's version is published. What reporters 
 into reports not yet published (``ReportedValue``) is never read here.
 
 An indicator's page makes the same queries however many values it has, and does as little
-as it can per value: each value is formatted once, and each series of the chart is one
-SVG path (``charts.line_chart``). The goal and assignment pages list their indicators
-through ``selectors.indicators`` (``views.indicators_prefetch`` and
-``views.indicator_summaries``).
+as it can per value: it reads the values as rows, not model instances (``PublicValue``),
+formats each once, and draws each series of the chart as one SVG path
+(``charts.line_chart``); ``make bench`` measures it with ten times the values.
+
+The goal and assignment pages list their indicators through ``selectors.indicators``
+(``views.indicators_prefetch`` and ``views.indicator_summaries``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from html import escape
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +48,7 @@ from assignments.models import (
     ValueOrigin,
     breakdown_label,
 )
-from assignments.selectors.indicators import Summary, points, summarise, with_series
+from assignments.selectors.indicators import Summary, summarise, with_series
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.forms import Select
 
@@ -200,15 +204,113 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 # One indicator: its values as a table
 
 
+def value_formatter(indicator: Indicator) -> Callable[[Decimal], str]:
+    """
+    ``indicator.format_value`` for many values: the same text (Django's ``number_format``
+    with the indicator's decimals, grouped, in the active language's format), with the
+    language's format looked up once rather than for every value. Formats that group digits
+    other than by threes are left to ``format_value``.
+    """
+    decimals = indicator.decimals
+    decimal_separator = get_format("DECIMAL_SEPARATOR", use_l10n=True)
+    thousand_separator = get_format("THOUSAND_SEPARATOR", use_l10n=True)
+    if get_format("NUMBER_GROUPING", use_l10n=True) != 3:
+        return indicator.format_value
+    cutoff = Decimal("0." + "1".rjust(decimals, "0"))  # Django's, 0.1 for no decimals too
+
+    def format_value(value: Decimal) -> str:
+        # As django.utils.numberformat.format: a value too small to show is 0, and the
+        # decimals are cut, not rounded.
+        if abs(value) < cutoff:
+            value = Decimal(0)
+        text = f"{value:f}"
+        sign = ""
+        if text[0] == "-":
+            sign, text = "-", text[1:]
+        whole, _point, fraction = text.partition(".")
+        fraction = fraction[:decimals].ljust(decimals, "0")
+        grouped = f"{int(whole):,}".replace(",", thousand_separator)
+        return f"{sign}{grouped}{decimal_separator}{fraction}" if decimals else sign + grouped
+
+    return format_value
+
+
+class PeriodName(NamedTuple):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicValue:
+    """
+    One ``IndicatorValue`` as the indicator page reads it: a row of the database rather than
+    a model instance, which costs several times as much to make, and the page reads every
+    value of its indicator. It has what the page and ``selectors.indicators.summarise`` read
+    of a value (``period.name`` for the latest value's time).
+    """
+
+    year: int
+    period_id: int | None
+    period_name: str | None
+    dimension: str
+    category: str
+    value: Decimal
+    origin: str
+    report_id: int | None
+    note: str
+
+    FIELDS = (
+        "year",
+        "period_id",
+        "period__name",
+        "dimension",
+        "category",
+        "value",
+        "origin",
+        "report_id",
+        "note",
+    )
+
+    @property
+    def period(self) -> PeriodName | None:
+        return None if self.period_name is None else PeriodName(self.period_name)
+
+
+def public_values(indicator: Indicator) -> list[PublicValue]:
+    """Every value of the indicator in time order (``IndicatorValue.in_order``): one query."""
+    rows = (
+        IndicatorValue.objects.filter(indicator=indicator)
+        .in_order()
+        .values_list(*PublicValue.FIELDS)
+    )
+    return [PublicValue(*row) for row in rows]
+
+
 @dataclass
 class ValueRow:
-    """A time of the table: a year, or a reporting period of a year, with its values."""
+    """A time of the table: a year, or a reporting period of a year, with its values, where
+    they came from and their notes."""
 
     time: str
     cells: list[str]
     origins: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     report_id: int | None = None
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's values as table cells: one string for the template rather than a loop
+        per row, which would cost the page more than anything else it does per value."""
+        return mark_safe(  # every cell is escaped here
+            "".join(f'<td class="data-table__number">{escape(cell)}</td>' for cell in self.cells)
+        )
+
+    @property
+    def origin(self) -> str:
+        return ", ".join(self.origins)
+
+    @property
+    def note(self) -> str:
+        return "; ".join(self.notes)
 
 
 @dataclass
@@ -217,7 +319,7 @@ class ValueTable:
     rows: list[ValueRow]
 
 
-def _series_keys(values: Iterable[IndicatorValue]) -> list[tuple[str, str]]:
+def _series_keys(values: Iterable[PublicValue]) -> list[tuple[str, str]]:
     """The series the values come in: the total first, then each breakdown's categories in
     the order BREAKDOWNS names them, then any others."""
     found = {(value.dimension, value.category) for value in values}
@@ -230,7 +332,7 @@ def _series_keys(values: Iterable[IndicatorValue]) -> list[tuple[str, str]]:
 
 
 def value_table_and_chart(
-    indicator: Indicator, values: list[IndicatorValue], targets: list[IndicatorTarget]
+    indicator: Indicator, values: Sequence[PublicValue], targets: list[IndicatorTarget]
 ) -> tuple[ValueTable, charts.LineChart]:
     """
     Every value of the indicator (in time order) as a table, a row per year or reporting
@@ -239,7 +341,8 @@ def value_table_and_chart(
     """
     keys = _series_keys(values)
     column = {key: n for n, key in enumerate(keys)}
-    origin_labels = dict(ValueOrigin.choices)
+    origin_labels = {origin: str(label) for origin, label in ValueOrigin.choices}
+    format_value = value_formatter(indicator)
     rows: list[ValueRow] = []
     slots: list[tuple[int, int | None]] = []
     by_slot: dict[tuple[int, int | None], ValueRow] = {}
@@ -248,13 +351,17 @@ def value_table_and_chart(
         slot = (value.year, value.period_id)
         row = by_slot.get(slot)
         if row is None:
-            time = str(value.year) if value.period is None else f"{value.period.name} {value.year}"
+            time = (
+                str(value.year)
+                if value.period_name is None
+                else f"{value.period_name} {value.year}"
+            )
             row = by_slot[slot] = ValueRow(time, [""] * len(keys))
             rows.append(row)
             slots.append(slot)
         n = column[value.dimension, value.category]
-        row.cells[n] = indicator.format_value(value.value)
-        origin = str(origin_labels.get(value.origin, value.origin))
+        row.cells[n] = format_value(value.value)
+        origin = origin_labels.get(value.origin, value.origin)
         if origin not in row.origins:
             row.origins.append(origin)
         if value.note and value.note not in row.notes:
@@ -343,7 +450,9 @@ def _needed_change(rate: float) -> str:
     return gettext("stay as it was")
 
 
-def computed_assessment(indicator: Indicator, series: list[IndicatorValue]) -> Assessment:
+def computed_assessment(
+    indicator: Indicator, series: Sequence[IndicatorValue | PublicValue]
+) -> Assessment:
     """What the method gives, without the office's override."""
     baseline = (
         Point(indicator.baseline_year, indicator.baseline_value)
@@ -351,7 +460,7 @@ def computed_assessment(indicator: Indicator, series: list[IndicatorValue]) -> A
         else None
     )
     return method.assess(
-        series=points(series),
+        series=[Point(value.year, value.value) for value in series],
         higher_is_better=indicator.higher_is_better,
         baseline=baseline,
         targets=[Point(target.year, target.value) for target in indicator.targets.all()],
@@ -442,11 +551,6 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     and definition, and what it follows up. Six queries, however many values it has."""
     indicator = get_object_or_404(
         Indicator.objects.select_related("measured_by").prefetch_related(
-            Prefetch(
-                "values",
-                queryset=IndicatorValue.objects.select_related("period").in_order(),
-                to_attr="all_values",
-            ),
             Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
             _linked_goals(),
             Prefetch(
@@ -464,7 +568,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         ),
         code=code,
     )
-    values: list[IndicatorValue] = indicator.all_values
+    values = public_values(indicator)
     # What ``selectors.indicators.with_series`` would prefetch: the headline series.
     indicator.headline_values = [v for v in values if not v.dimension]
     summary = summarise(indicator)

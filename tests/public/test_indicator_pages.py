@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assignments import services
 from assignments.models import (
@@ -36,6 +38,7 @@ from assignments.models import (
     ValueOrigin,
 )
 from assignments.public import charts
+from assignments.public.indicators import value_formatter
 from goals.models import Budget, CouncilGoal, GlobalTarget
 from tests import factories
 from tests.public.helpers import outline, url
@@ -812,3 +815,23 @@ def test_the_values_start_at_zero_unless_they_lie_far_from_it():
         [("total", "Total", [(2020, Decimal(95)), (2021, Decimal(98))])], format_value=str
     )
     assert high.value_ticks[0].label == "95"
+
+
+# The page's value format is the indicators' own
+
+
+@given(
+    value=st.decimals(
+        min_value=-(10**14) + 1,
+        max_value=10**14 - 1,
+        places=6,
+        allow_nan=False,
+        allow_infinity=False,
+    ),
+    decimals=st.integers(min_value=0, max_value=6),
+    language=st.sampled_from(["sv", "en"]),
+)
+def test_the_pages_formatter_writes_each_value_as_format_value_does(value, decimals, language):
+    indicator = Indicator(code="x", decimals=decimals)
+    with translation.override(language):
+        assert value_formatter(indicator)(value) == indicator.format_value(value)
