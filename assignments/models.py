@@ -28,7 +28,14 @@ from django.utils.formats import number_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, localized
+from goals.models import (
+    Budget,
+    CouncilGoal,
+    GlobalGoal,
+    GlobalTarget,
+    LocalizedText,
+    localized,
+)
 
 
 class User(AbstractUser):
@@ -1183,12 +1190,21 @@ class Indicator(models.Model):
         return reverse("public:indicator_detail", kwargs={"code": self.code})
 
     @property
-    def title(self):
-        return localized(self, "title")
+    def title(self) -> LocalizedText:
+        return self._localized("title")
 
     @property
-    def definition(self):
-        return localized(self, "definition")
+    def definition(self) -> LocalizedText:
+        return self._localized("definition")
+
+    def _localized(self, field: str) -> LocalizedText:
+        # The city writes in Swedish first: where English is missing, the Swedish stands in
+        # (``localized`` alone falls back to English, the complete language of the global
+        # goals, and would give an English page an empty title).
+        text = localized(self, field)
+        if text.text:
+            return text
+        return LocalizedText(getattr(self, f"{field}_sv"), "sv", is_fallback=True)
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}

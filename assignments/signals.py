@@ -1,10 +1,11 @@
 """
 Keep the public page cache honest: any change to what public pages show from the city's
-reference data (budgets, goals, organisations, assignments, periods, indicators and their
-targets), whether made in the admin, by an import or in a shell, refreshes every cached public
-page after commit. Reports reach the public only by being published, and indicator values
-only through the services that write them (publication, imports), which refresh it once for
-all the values they write.
+reference data (budgets, goals, organisations, assignments, periods, and the indicators'
+definitions, targets and links), whether made in the admin, by an import or in a shell,
+refreshes every cached public page after commit. Reports reach the public only by being
+published, which the publish service handles; indicator values only through the services
+too (publishing a report, ``import_values``), which refresh the pages once for all the
+values they save rather than once for each.
 
 Also keep what is stored about publication right (``Report.is_latest_published``) when what
 it depends on changes outside the publish service: a period's deadline, or a report deleted.

@@ -24,6 +24,15 @@ workflow would have left after five budget years:
   versions with the targets they contribute to, its event log, and one in three an
   attachment (a database row only: no file is written, and no benchmark downloads it).
 
+- ``INDICATORS`` indicators at every scale (the office defines them; they do not grow with
+  the city's data): Kolada key figures split by gender with yearly values since 2015, linked
+  to council goals, assignments and global targets (a third of them to the favourite
+  SDG's); and the indicator whose page the benchmarks measure (``BENCHED_INDICATOR``,
+  measured by the city executive board, on the favourite SDG): at city scale its yearly
+  values of the last nine years, at ten times the data ten times the values (75 years and
+  each reporting period, from the board's published reports), always as the total and
+  split by gender, so that its page shows what every value costs.
+
 The calendar (5 years × 3 periods), the council goals and the reference data are the same at
 every scale: ten times the data is ten times the organisations and assignments, and so ten
 times the responsibilities, reports, versions, events and links.
@@ -44,6 +53,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -67,6 +77,11 @@ CROWD_EVERY = 40
 # busiest goal page, and the one the benchmarks measure.
 FAVOURITE_SDG = 11
 BATCH = 2000
+INDICATORS = 12
+BENCHED_INDICATOR = "bench.utslapp"
+# The benched indicator's yearly values: the last nine years at city scale; at ten times the
+# data 75 years and the 15 reporting periods (90 times × 3 series = 270 values, 10 × 27).
+BENCHED_YEARS = {1: range(2017, 2026), 10: range(1951, 2026)}
 
 TOPICS = (
     "integrera de globala målen i verksamhetens styrning",
@@ -607,6 +622,143 @@ class Generator:
         self.counts.add("attachments", len(attachments))
         self.counts.add("version–target links", sum(len(targets) for targets in version_targets))
 
+    # Indicators
+
+    def indicators(self) -> None:
+        from assignments.models import (
+            Assignment,
+            Indicator,
+            IndicatorSource,
+            IndicatorTarget,
+            IndicatorValue,
+            Report,
+            ReportingPeriod,
+            ValueOrigin,
+        )
+        from goals.models import CouncilGoal
+
+        rng = self.rng
+        goals = list(CouncilGoal.objects.order_by("pk"))
+        assignments = list(Assignment.objects.order_by("pk"))
+        favourite = self.targets_by_goal[self.sdg_by_number[FAVOURITE_SDG].pk]
+        executive = self.orgs[0]
+        indicators = [
+            Indicator(
+                code=BENCHED_INDICATOR,
+                title_sv="Utsläpp till luft av växthusgaser totalt, ton CO₂e per invånare",
+                title_en="Greenhouse gas emissions to air in total, tonnes CO₂e per inhabitant",
+                definition_sv=paragraph(rng, 2),
+                unit="ton CO₂e/inv",
+                higher_is_better=False,
+                baseline_year=1990,
+                baseline_value=Decimal("6.1"),
+                baseline_note="Stadens klimatstrategi.",
+                source=IndicatorSource.ORGANISATION,
+                measured_by=executive,
+                has_gender_split=True,
+            )
+        ]
+        for n in range(1, INDICATORS):
+            indicators.append(
+                Indicator(
+                    code=f"N{n:05d}",
+                    title_sv=f"Nyckeltal om att {TOPICS[n % len(TOPICS)]} ({n})",
+                    unit="%",
+                    higher_is_better=n % 3 != 0,
+                    source=IndicatorSource.KOLADA,
+                    kolada_kpi=f"N{n:05d}",
+                    has_gender_split=True,
+                )
+            )
+        indicators = Indicator.objects.bulk_create(indicators)
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=year, value=Decimal(value))
+            for indicator in indicators
+            for year, value in ((2025, 30 + indicator.pk % 20), (2030, 50))
+        )
+        Indicator.council_goals.through.objects.bulk_create(
+            Indicator.council_goals.through(indicator=indicator, councilgoal=goal)
+            for n, indicator in enumerate(indicators)
+            for goal in {goals[n % len(goals)], goals[(n * 7) % len(goals)]}
+        )
+        Indicator.assignments.through.objects.bulk_create(
+            Indicator.assignments.through(indicator=indicator, assignment=assignment)
+            for n, indicator in enumerate(indicators)
+            for assignment in {assignments[n * 5 % len(assignments)], assignments[-1 - n]}
+        )
+        Indicator.global_targets.through.objects.bulk_create(
+            Indicator.global_targets.through(indicator=indicator, globaltarget=target)
+            for n, indicator in enumerate(indicators)
+            for target in {
+                favourite[n % len(favourite)] if n % 3 == 0 else rng.choice(self.all_targets),
+                rng.choice(self.all_targets),
+            }
+        )
+        series = (("", ""), ("gender", "women"), ("gender", "men"))
+        values = [
+            IndicatorValue(
+                indicator=indicator,
+                year=year,
+                dimension=dimension,
+                category=category,
+                value=Decimal(rng.randint(100, 900)) / 10,
+                origin=ValueOrigin.KOLADA,
+            )
+            for indicator in indicators[1:]
+            for year in range(2015, 2025)
+            for dimension, category in series
+        ]
+        benched = indicators[0]
+        years = BENCHED_YEARS.get(self.scale, BENCHED_YEARS[1])
+        for n, year in enumerate(years):
+            level = Decimal("9.0") - Decimal(n * 60 // len(years)) / 10
+            values += [
+                IndicatorValue(
+                    indicator=benched,
+                    year=year,
+                    dimension=dimension,
+                    category=category,
+                    value=level + shift,
+                    origin=ValueOrigin.IMPORT,
+                    note="Omräknad serie." if year % 10 == 0 and not dimension else "",
+                )
+                for (dimension, category), shift in zip(
+                    series, (Decimal(0), Decimal("-0.4"), Decimal("0.4")), strict=True
+                )
+            ]
+        if self.scale > 1:
+            # The board's values of each period, published with its reports.
+            for period in ReportingPeriod.objects.order_by("deadline"):
+                report = (
+                    Report.objects.public()
+                    .filter(organisation=executive, period=period)
+                    .order_by("pk")
+                    .first()
+                )
+                values += [
+                    IndicatorValue(
+                        indicator=benched,
+                        year=period.budget.year,
+                        period=period,
+                        dimension=dimension,
+                        category=category,
+                        value=Decimal(rng.randint(30, 45)) / 10 + shift,
+                        origin=ValueOrigin.REPORT,
+                        report=report,
+                        note="Preliminär siffra." if not dimension else "",
+                    )
+                    for (dimension, category), shift in zip(
+                        series, (Decimal(0), Decimal("-0.4"), Decimal("0.4")), strict=True
+                    )
+                ]
+        IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
+        self.counts.add("indicators", len(indicators))
+        self.counts.add("indicator values", len(values))
+        self.counts.add(
+            "values of the benched indicator",
+            sum(1 for value in values if value.indicator_id == benched.pk),
+        )
+
 
 LAST_CLOSED = (YEARS[-1], "Tertial 2")
 
@@ -633,6 +785,8 @@ def pages() -> dict:
             "assignment_list": reverse("public:assignment_list"),
             "sdg_goal": reverse("goals_public:sdg_detail", args=[FAVOURITE_SDG]),
             "report": reverse("public:report_detail", args=[report.pk]),
+            # Every value of one indicator, ten times as many at ten times the data.
+            "indicator": reverse("public:indicator_detail", args=[BENCHED_INDICATOR]),
             # The public API's two big lists, their default page (20 items, newest first
             # for the reports): JSON through the same page cache as the HTML pages.
             "api_assignments": reverse("api:assignments"),
@@ -641,6 +795,19 @@ def pages() -> dict:
             # and the middleware cost on their own.
             "reference": reverse("public:accessibility"),
         }
+
+
+def benched_indicator() -> dict:
+    """What the benched indicator's page must show: its values, and the times (years and
+    reporting periods) its table has a row for."""
+    from assignments.models import IndicatorValue
+
+    values = IndicatorValue.objects.filter(indicator__code=BENCHED_INDICATOR)
+    return {
+        "code": BENCHED_INDICATOR,
+        "values": values.count(),
+        "rows": values.order_by().values("year", "period").distinct().count(),
+    }
 
 
 def generate(scale: int, name: str, server: str, seed: int = 2018) -> dict:
@@ -661,6 +828,8 @@ def generate(scale: int, name: str, server: str, seed: int = 2018) -> dict:
     for year in YEARS:
         with transaction.atomic():
             generator.budget(year)
+    with transaction.atomic():
+        generator.indicators()
     # As autovacuum would: fresh statistics, visibility maps and merged GIN entries.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -671,6 +840,7 @@ def generate(scale: int, name: str, server: str, seed: int = 2018) -> dict:
         "database_url": url,
         "reviewer": generator.reviewer_user.username,
         "pages": pages(),
+        "indicator": benched_indicator(),
         "counts": generator.counts.rows,
         "seconds": {
             "migrate": round(migrated - started, 1),

@@ -11,6 +11,8 @@ disabled (``CACHE_URL=dummycache://``, which ``bench/suite.py`` sets), it measur
 - the queries each public page makes, uncached (``CaptureQueriesContext``), and the median
   time to render it in-process; the public API's lists (``API_LISTS``) are measured again at
   each page size of ``API_PAGE_SIZES`` (``?limit=``), whose query counts must be the same;
+  the indicator page is checked to show every value of its indicator (a table row per year
+  or period, a cell and a point of the chart per value);
 - the review queue: the admin's report list as the reviewer opens it (the open period's
   submitted reports), median of repeated requests, and its queries;
 - the peak memory traced by ``tracemalloc`` while the published reports are downloaded as
@@ -108,6 +110,24 @@ def api_page_sizes(client, path: str) -> dict:
             "items": items,
         }
     return sizes
+
+
+def indicator_page(client, path: str, manifest: dict) -> dict:
+    """The benched indicator's page shows every value: a table row for each year and
+    reporting period, a cell for each value, and a point of the chart for each."""
+    import re
+
+    html = client.get(path).content.decode()
+    expected = manifest["indicator"]
+    rows = html.count('<tr><th scope="row">')
+    cells = len(re.findall(r'<td class="data-table__number">[^<]+</td>', html))
+    lines = re.findall(r'<path d="M([^"]+)"[^>]* marker-mid=', html)
+    points = sum(d.count("L") + 1 for d in lines)
+    assert rows == expected["rows"], f"{path}: {rows} rows, not {expected['rows']}"
+    assert cells == points == expected["values"], (
+        f"{path}: {cells} cells and {points} points, not {expected['values']} values"
+    )
+    return {"values": expected["values"], "rows": rows}
 
 
 def review_queue(reviewer: str) -> dict:
@@ -222,6 +242,8 @@ def main() -> None:
     for name, path in manifest["pages"].items():
         n, seconds, _sql, size = page_queries(client, path)
         result["pages"][name] = {"path": path, "queries": n, "median_s": seconds, "bytes": size}
+    if "indicator" in manifest and "indicator" in manifest["pages"]:
+        result["indicator"] = indicator_page(client, manifest["pages"]["indicator"], manifest)
     result["api_page_sizes"] = {
         name: api_page_sizes(client, manifest["pages"][name])
         for name in API_LISTS

@@ -13,7 +13,9 @@ For each scale it
    database is touched), see ``bench/generate.py``;
 2. measures in-process, uncached, with Django's test client: the queries of each page (and
    of the API's lists at 20 and at 100 items a page, which must be the same), the review
-   queue's time and the CSV export's peak memory, see ``bench/inprocess.py``;
+   queue's time and the CSV export's peak memory, and checks that the indicator page shows
+   every value of its indicator (ten times as many at ten times the data), see
+   ``bench/inprocess.py``;
 3. starts gunicorn with the committed ``gunicorn.conf.py`` and production settings (debug
    off, static files collected), once with the default per-process cache (every page warmed
    first and checked to be served from the cache) and once with ``CACHE_URL=dummycache://``
@@ -42,6 +44,9 @@ measurements behind them are in docs/performance.md, "The benchmark's own settin
 - ``GUNICORN_MAX_REQUESTS=0``: the committed limit would restart each worker every few
   seconds at the bare view's rate, and the suite would measure worker start-up and empty
   per-process caches, not the portal.
+
+Across the scales it prints how the list pages' cost grows (a figure) and how the indicator
+page's does with ten times the values: its in-process time must not grow more than 1.5 times.
 
 It prints every figure with PASS or FAIL beside its target, and exits with 1 when a target
 fails, 2 when something needed is missing.
@@ -81,6 +86,7 @@ PAGES = {
     "assignment_list": "assignment list",
     "sdg_goal": "SDG goal page",
     "report": "report page",
+    "indicator": "indicator page",
     "api_assignments": "API assignment list",
     "api_reports": "API published reports",
     "reference": "no-query page (ref.)",
@@ -106,7 +112,7 @@ INFO_PAGES = (REFERENCE, *FLOOR_PAGES)
 # of rows with what they link to).
 API_PAGES = ("api_assignments", "api_reports")
 LIST_PAGES = ("home", "assignment_list", *API_PAGES)
-DETAIL_PAGES = ("sdg_goal", "report")
+DETAIL_PAGES = ("sdg_goal", "report", "indicator")
 
 # The targets.
 CACHED_MIN_RATIO = 0.70
@@ -752,6 +758,34 @@ def print_list_growth(
         )
 
 
+def print_indicator_growth(
+    report: Report, http: dict[tuple[int, str], dict[str, PageRuns]], inprocess: dict[int, dict]
+) -> None:
+    """The indicator page at the largest scale, which shows ten times the values of the
+    smallest: its uncached share of the bare view (a figure), and its in-process time, which
+    must not grow more than MAX_GROWTH."""
+    scales = [s for s in sorted(inprocess) if "indicator" in inprocess[s]]
+    if len(scales) < 2:
+        return
+    small, large = scales[0], scales[-1]
+    values = [inprocess[s]["indicator"]["values"] for s in (small, large)]
+    ratio = [statistics.median(http[s, "uncached"]["indicator"].ratios) for s in (small, large)]
+    ms = [inprocess[s]["pages"]["indicator"]["median_s"] * 1000 for s in (small, large)]
+    growth = ms[1] / ms[0]
+    ok = report.check(
+        growth <= MAX_GROWTH,
+        f"the indicator page's in-process time grows {growth:.2f}× with "
+        f"{values[1] / values[0]:.0f}× the values",
+    )
+    print(
+        f"\nIndicator page, {large}x over {small}x: {values[0]} → {values[1]} values "
+        f"({values[1] / values[0]:.0f}×), every one in its table and chart\n"
+        f"  uncached {percent(ratio[0])} % → {percent(ratio[1])} % of the bare view "
+        f"({ratio[0] / ratio[1]:.2f}× the cost); in-process {ms[0]:.1f} → {ms[1]:.1f} ms "
+        f"({growth:.2f}×, target ≤ {MAX_GROWTH}×)  {ok}"
+    )
+
+
 def print_growth(report, what: str, inprocess, part: str, key: str, small, large) -> None:
     """A figure at the large scale as a multiple of the small one, against MAX_GROWTH."""
     growth = inprocess[large][part][key] / inprocess[small][part][key]
@@ -893,6 +927,7 @@ def main() -> int:
         print_floor(http[scale, "uncached"])
     if len(scales) > 1:
         print_list_growth(http, inprocess)
+        print_indicator_growth(report, http, inprocess)
     print_inprocess(report, inprocess)
     minutes = (time.monotonic() - started) / 60
     print(

@@ -13,6 +13,11 @@ apart by pattern and by a text legend, not by colour alone. Include a chart with
     {% include "public/charts/_progress_distribution.html" with chart=chart only %}
     {% include "public/charts/_progress_over_periods.html" with chart=chart only %}
     {% include "public/charts/_coverage_matrix.html" with chart=chart only %}
+    {% include "public/charts/_line_chart.html" with chart=chart only %}
+
+The line chart of an indicator's values draws each series as one path whose points are
+marked by the path's own markers, so the page does no work per value but format its
+coordinates once: a series of a thousand values costs one string.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
@@ -455,4 +462,314 @@ def coverage_matrix(
         columns=columns,
         rows=rows,
         max_count=most,
+    )
+
+
+# An indicator's values over time
+
+# The line chart's viewBox, in its own units. The graphic scales to the width of its region,
+# which scrolls sideways below LINE_MIN_WIDTH (charts.css) so that its text stays legible.
+LINE_WIDTH = 640
+LINE_HEIGHT = 300
+LINE_TOP = 28  # room for the unit and the targets' labels
+LINE_RIGHT = 20
+LINE_BOTTOM = 30  # the years
+LINE_CHAR_WIDTH = 7.5  # about the width of a tick label's character, for the left margin
+LINE_INSET = 14  # between the axes and the first and last years
+MAX_YEAR_TICKS = 10
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50)
+VALUE_TICKS = 5
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How a line is drawn: a colour with at least 3:1 contrast on white, and a dash pattern
+    and a marker of its own, so that no two lines differ by colour alone."""
+
+    colour: str
+    dash: str  # stroke-dasharray; "" for a solid line
+    marker: str  # circle, square, triangle, cross or diamond
+    width: float
+
+
+# The series in the order given: the total first, then a breakdown's categories.
+SERIES_STYLES = (
+    LineStyle("#040dba", "", "circle", 3),
+    LineStyle("#8f5400", "9 5", "square", 2.5),
+    LineStyle("#1f7a3a", "2 4", "triangle", 2.5),
+    LineStyle("#4a4d57", "12 4 2 4", "cross", 2.5),
+)
+TARGET_STYLE = LineStyle("#b3261e", "14 6", "diamond", 2)
+BASELINE_COLOUR = "#1b1b1f"
+
+
+@dataclass(frozen=True)
+class LineSeries:
+    """One series as one path: ``path`` is its SVG path data, its points marked by the
+    marker ``marker_id``."""
+
+    key: str
+    label: str | Promise
+    style: LineStyle
+    marker_id: str
+    path: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: str  # an SVG coordinate
+    label: str
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A target: a line at its value from the left edge to its year, ending in a marker."""
+
+    year: int
+    label: str
+    x1: str
+    x2: str
+    y: str
+    label_x: str
+    label_y: str
+
+
+@dataclass(frozen=True)
+class BaselineMark:
+    year: int
+    label: str
+    x: str
+    y: str
+    label_x: str
+    label_y: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """An indicator's series over the years, with its baseline and targets."""
+
+    chart_id: str
+    title: str | Promise
+    unit: str
+    series: tuple[LineSeries, ...]
+    baseline: BaselineMark | None
+    targets: tuple[TargetLine, ...]
+    year_ticks: tuple[Tick, ...]
+    value_ticks: tuple[Tick, ...]
+    plot_left: str
+    plot_right: str
+    plot_top: str
+    plot_bottom: str
+    description: str
+    target_style: LineStyle = TARGET_STYLE
+    baseline_colour: str = BASELINE_COLOUR
+    width: int = LINE_WIDTH
+    height: int = LINE_HEIGHT
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.series
+
+    @property
+    def target_marker_id(self) -> str:
+        return f"{self.chart_id}-marker-target"
+
+
+def _coordinate(value: float) -> str:
+    """An SVG coordinate: one decimal, never a decimal comma."""
+    return f"{value:.1f}"
+
+
+def _year_ticks(low: float, high: float) -> list[int]:
+    first, last = math.ceil(low), math.floor(high)
+    step = next(
+        (s for s in YEAR_STEPS if (last // s - math.ceil(first / s)) + 1 <= MAX_YEAR_TICKS),
+        YEAR_STEPS[-1],
+    )
+    return list(range(math.ceil(first / step) * step, last + 1, step))
+
+
+def nice_ticks(low: float, high: float, count: int = VALUE_TICKS) -> tuple[list[float], int]:
+    """Round tick values that span ``low``–``high`` in about ``count`` steps, and the
+    decimals they need: 1, 2, 2.5 or 5 times a power of ten apart."""
+    if high < low:
+        raise ValueError("high is below low")
+    if high == low:
+        spread = abs(high) or 1.0
+        low, high = low - spread / 2, high + spread / 2
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    factor = next(f for f in (1, 2, 2.5, 5, 10) if f * magnitude >= raw * (1 - 1e-9))
+    step = factor * magnitude
+    start = math.floor(low / step + 1e-9) * step
+    ticks: list[float] = []
+    while not ticks or ticks[-1] < high - step * 1e-9 or len(ticks) < 2:
+        ticks.append(round(start + step * len(ticks), 12))
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if factor == 2.5 else 0)
+    return ticks, decimals
+
+
+def line_chart(
+    series: Sequence[tuple[str, str | Promise, Sequence[tuple[float, Decimal]]]],
+    *,
+    format_value: Callable[[Decimal], str],
+    unit: str = "",
+    baseline: tuple[int, Decimal] | None = None,
+    targets: Sequence[tuple[int, Decimal]] = (),
+    title: str | Promise | None = None,
+    chart_id: str | None = None,
+) -> LineChart:
+    """
+    Lines of values over time: ``series`` as ``(key, label, points)`` with ``points`` as
+    ``(time, value)`` in time order, a time being a year (2021) or a moment within one
+    (2021.5 for a value of the middle of the year). ``format_value`` writes a value as the
+    page does (decimals, the language's number format); ``unit`` follows it in words.
+    The years span the values, the baseline and the targets; the values start at 0 when
+    all are positive and the lowest is at most half the highest.
+    """
+    chart_id = _chart_id(chart_id, "line")
+    drawn = [(key, label, list(points)) for key, label, points in series if points]
+    times = [float(t) for _k, _l, points in drawn for t, _v in points]
+    values = [float(v) for _k, _l, points in drawn for _t, v in points]
+    if baseline is not None:
+        times.append(baseline[0])
+        values.append(float(baseline[1]))
+    times += [year for year, _value in targets]
+    values += [float(value) for _year, value in targets]
+
+    def with_unit(value: Decimal) -> str:
+        text = format_value(value)
+        return f"{text} {unit}" if unit else text
+
+    if not drawn:
+        return LineChart(
+            chart_id=chart_id,
+            title=title or _("Values over time"),
+            unit=unit,
+            series=(),
+            baseline=None,
+            targets=(),
+            year_ticks=(),
+            value_ticks=(),
+            plot_left="0",
+            plot_right="0",
+            plot_top="0",
+            plot_bottom="0",
+            description=gettext("No values yet."),
+        )
+
+    first_year, last_year = min(times), max(times)
+    if last_year - first_year < 1:
+        first_year, last_year = first_year - 0.5, last_year + 0.5
+    lowest, highest = min(values), max(values)
+    if lowest >= 0 and lowest <= highest / 2:
+        lowest = 0.0
+    value_ticks, tick_decimals = nice_ticks(lowest, highest)
+    bottom_value, top_value = value_ticks[0], value_ticks[-1]
+    tick_labels = [
+        number_format(Decimal(repr(tick)), decimal_pos=tick_decimals, use_l10n=True)
+        for tick in value_ticks
+    ]
+    left = max(len(label) for label in tick_labels) * LINE_CHAR_WIDTH + 14
+    right = LINE_WIDTH - LINE_RIGHT
+    top, bottom = LINE_TOP, LINE_HEIGHT - LINE_BOTTOM
+    # The first and last points stand a little inside the axes, their marks clear of them.
+    x_scale = (right - left - 2 * LINE_INSET) / (last_year - first_year)
+    y_scale = (bottom - top) / (top_value - bottom_value)
+
+    def x_of(time: float) -> float:
+        return left + LINE_INSET + (time - first_year) * x_scale
+
+    def y_of(value: float) -> float:
+        return bottom - (value - bottom_value) * y_scale
+
+    lines = []
+    for n, (key, label, points) in enumerate(drawn):
+        style = SERIES_STYLES[n % len(SERIES_STYLES)]
+        path = "L".join(f"{x_of(float(t)):.1f},{y_of(float(v)):.1f}" for t, v in points)
+        if len(points) == 1:
+            path = f"{path}L{path}"  # one point: a line of no length, so its marker shows
+        first_time, first_value = points[0]
+        last_time, last_value = points[-1]
+        summary = ngettext(
+            "%(label)s: %(count)s value, %(first)s in %(first_year)s.",
+            "%(label)s: %(count)s values, from %(first)s in %(first_year)s to %(last)s in "
+            "%(last_year)s.",
+            len(points),
+        ) % {
+            "label": label,
+            "count": len(points),
+            "first": with_unit(first_value),
+            "first_year": math.floor(first_time),
+            "last": with_unit(last_value),
+            "last_year": math.floor(last_time),
+        }
+        lines.append(
+            LineSeries(
+                key=key,
+                label=label,
+                style=style,
+                marker_id=f"{chart_id}-marker-{n}",
+                path=f"M{path}",
+                summary=summary,
+            )
+        )
+
+    parts = [line.summary for line in lines]
+    mark = None
+    if baseline is not None:
+        year, value = baseline
+        x, y = x_of(year), y_of(float(value))
+        on_the_right = x > (left + right) / 2
+        mark = BaselineMark(
+            year=year,
+            label=gettext("Baseline %(year)s") % {"year": year},
+            x=_coordinate(x),
+            y=_coordinate(y),
+            label_x=_coordinate(x - 10 if on_the_right else x + 10),
+            label_y=_coordinate(y + 18 if y < top + 20 else y - 10),
+            anchor="end" if on_the_right else "start",
+        )
+        parts.append(
+            gettext("Baseline: %(value)s in %(year)s.") % {"value": with_unit(value), "year": year}
+        )
+    target_lines = []
+    for year, value in sorted(targets):
+        x, y = x_of(year), y_of(float(value))
+        target_lines.append(
+            TargetLine(
+                year=year,
+                label=gettext("Target %(year)s: %(value)s")
+                % {"year": year, "value": format_value(value)},
+                x1=_coordinate(left),
+                x2=_coordinate(x),
+                y=_coordinate(y),
+                label_x=_coordinate(x - 10),
+                label_y=_coordinate(y + 18 if y < top + 20 else y - 8),
+            )
+        )
+        parts.append(
+            gettext("Target: %(value)s by %(year)s.") % {"value": with_unit(value), "year": year}
+        )
+    return LineChart(
+        chart_id=chart_id,
+        title=title or _("Values over time"),
+        unit=unit,
+        series=tuple(lines),
+        baseline=mark,
+        targets=tuple(target_lines),
+        year_ticks=tuple(
+            Tick(_coordinate(x_of(year)), str(year)) for year in _year_ticks(first_year, last_year)
+        ),
+        value_ticks=tuple(
+            Tick(_coordinate(y_of(tick)), label)
+            for tick, label in zip(value_ticks, tick_labels, strict=True)
+        ),
+        plot_left=_coordinate(left),
+        plot_right=_coordinate(right),
+        plot_top=_coordinate(top),
+        plot_bottom=_coordinate(bottom),
+        description=" ".join(parts),
     )

@@ -1,6 +1,6 @@
 """
 The public pages of the global frameworks: the Agenda 2030 goals and the Millennium goals,
-each goal with its targets and what contributes to them.
+each goal with its targets, what contributes to them and the indicators that follow them up.
 
 They live in ``assignments`` because they count assignments and reports, and ``goals``
 never imports from ``assignments``. Reports count only through their published version,
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,10 +26,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from assignments.caching import public_page
-from assignments.models import Assignment, PublishedContribution, Report, ReportingPeriod
+from assignments.models import (
+    Assignment,
+    Indicator,
+    PublishedContribution,
+    Report,
+    ReportingPeriod,
+)
 from goals.models import Framework, GlobalGoal, GlobalTarget
 
 from . import charts
+from .views import indicator_summaries, indicators_with_series
 
 # A goal's page stays the same size however much contributes to it: the newest few per
 # target, the first assignments, and counts and links for the rest.
@@ -235,6 +242,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             )
         )
     progress = _progress_by_period(contributing)
+    indicators = _indicators_of(goal)
     return render(
         request,
         "public/goal_detail.html",
@@ -250,12 +258,33 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "target_count": len(targets),
             "contributed": [row for row in rows if row.has_contributions],
             "uncontributed": [row.target for row in rows if not row.has_contributions],
+            "indicators": indicator_summaries(indicators),
             "progress": charts.progress_over_periods(
                 progress,
                 title=_("Progress in the published reports that contribute to the goal"),
                 chart_id="goal-progress",
             ),
         },
+    )
+
+
+def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
+    """The indicators that follow up the goal's targets, each with the targets of this goal it
+    follows (``goal_targets``), its series and its targets to reach: four queries (one when
+    there is none)."""
+    linked = Indicator.global_targets.through.objects.filter(
+        indicator=OuterRef("pk"), globaltarget__goal=goal
+    )
+    return list(
+        indicators_with_series()
+        .filter(Exists(linked))
+        .prefetch_related(
+            Prefetch(
+                "global_targets",
+                queryset=GlobalTarget.objects.filter(goal=goal).order_by("position"),
+                to_attr="goal_targets",
+            )
+        )
     )
 
 

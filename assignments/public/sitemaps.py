@@ -13,7 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
-from assignments.models import Assignment, Organisation, Report, ReportingPeriod
+from assignments.models import Assignment, Indicator, Organisation, Report, ReportingPeriod
 from goals.models import Framework, GlobalGoal
 
 
@@ -32,6 +32,7 @@ class PagesSitemap(PublicSitemap):
             "public:assignment_list",
             "public:organisation_list",
             "public:council_goals",
+            "public:indicator_list",
             "goals_public:sdg_list",
             "goals_public:mdg_list",
             "opendata:index",
@@ -82,6 +83,14 @@ class PeriodSitemap(PublicSitemap):
         return reverse("public:period_compilation", args=[item.pk])
 
 
+class IndicatorSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Indicator]:
+        return Indicator.objects.only("code").order_by("code")
+
+    def location(self, item: Indicator) -> str:
+        return reverse("public:indicator_detail", args=[item.code])
+
+
 class GlobalGoalSitemap(PublicSitemap):
     def items(self) -> QuerySet[GlobalGoal]:
         return GlobalGoal.objects.only("framework", "number").order_by("framework", "number")
@@ -98,4 +107,5 @@ SITEMAPS = {
     "reports": ReportSitemap,
     "periods": PeriodSitemap,
     "goals": GlobalGoalSitemap,
+    "indicators": IndicatorSitemap,
 }

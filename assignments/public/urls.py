@@ -1,14 +1,32 @@
-"""The public pages: published progress by assignment, organisation, council goal and report.
+"""The public pages: published progress by assignment, organisation, council goal and report,
+and the indicators.
 
 Routes that share a beginning are grouped under it (see ``assignments/urls.py``).
 """
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from assignments.models import INDICATOR_CODE_PATTERN
+
+from . import indicators, views
 
 app_name = "public"
+
+
+class IndicatorCodeConverter:
+    """An indicator's code in its address, as the model allows it (e.g. N00401, ks.2018-1)."""
+
+    regex = INDICATOR_CODE_PATTERN.removeprefix("^").removesuffix("$")
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IndicatorCodeConverter, "indicator_code")
 
 urlpatterns = [
     path(
@@ -34,6 +52,19 @@ urlpatterns = [
         ),
     ),
     path(_("council-goals/"), views.council_goals, name="council_goals"),
+    path(
+        _("indicators/"),
+        include(
+            [
+                path("", indicators.indicator_list, name="indicator_list"),
+                path(
+                    "<indicator_code:code>/",
+                    indicators.indicator_detail,
+                    name="indicator_detail",
+                ),
+            ]
+        ),
+    ),
     path(
         _("reports/"),
         include(

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from assignments.caching import public_page
 from assignments.models import (
     Assignment,
+    Indicator,
     Organisation,
     OrganisationKind,
     Progress,
@@ -52,6 +53,7 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from assignments.selectors import prefetch
+from assignments.selectors.indicators import Summary, summarise, with_series
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.forms import Select
 
@@ -161,6 +163,25 @@ def periods_with_published_reports(budget: Budget) -> list[ReportingPeriod]:
         .filter(published_count__gt=0)
         .order_by("deadline", "pk")
     )
+
+
+# Indicators of council goals, assignments and targets
+
+
+def indicators_with_series() -> QuerySet[Indicator]:
+    """Indicators as lists show them, with their headline series and targets
+    (``selectors.indicators.with_series``): three queries for any number."""
+    return with_series(Indicator.objects.select_related("measured_by").order_by("code"))
+
+
+def indicators_prefetch(lookup: str = "indicators") -> Prefetch:
+    """The indicators of council goals or assignments, as ``indicators_with_series``."""
+    return Prefetch(lookup, queryset=indicators_with_series())
+
+
+def indicator_summaries(indicators: Iterable[Indicator]) -> list[Summary]:
+    """Summaries of indicators read through ``with_series``: no query of its own."""
+    return [summarise(indicator) for indicator in indicators]
 
 
 # Assignments and their responsible organisations
@@ -369,10 +390,14 @@ class OrganisationRow:
 
 @public_page
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An assignment in full, and its progress period by period in each organisation's word."""
+    """An assignment in full, its progress period by period in each organisation's word, and
+    its indicators."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
-            prefetch.responsibilities(), prefetch.global_goals(), prefetch.global_targets()
+            prefetch.responsibilities(),
+            prefetch.global_goals(),
+            prefetch.global_targets(),
+            indicators_prefetch(),
         ),
         pk=pk,
     )
@@ -419,6 +444,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "reported_rows": [row for row in rows if row.latest],
             "has_reports": bool(reports),
+            "indicators": indicator_summaries(assignment.indicators.all()),
             "chart": (
                 charts.progress_over_periods(over_periods, chart_id="assignment-progress")
                 if reports
@@ -543,7 +569,8 @@ class YearForm(forms.Form):
 
 @public_page
 def council_goals(request: HttpRequest) -> HttpResponse:
-    """The council goals of a budget year by goal area, each with its assignments."""
+    """The council goals of a budget year by goal area, each with its assignments and its
+    indicators."""
     budgets = {b.year: b for b in Budget.objects.order_by("-year")}
     form = YearForm(request.GET or None, years=budgets)
     budget = None
@@ -558,12 +585,16 @@ def council_goals(request: HttpRequest) -> HttpResponse:
         goals = CouncilGoal.objects.order_by("number").prefetch_related(
             prefetch.global_goals(),
             Prefetch("assignments", queryset=Assignment.objects.order_by("code", "pk")),
+            indicators_prefetch(),
         )
         areas = list(
             budget.goal_areas.order_by("number").prefetch_related(
                 Prefetch("council_goals", queryset=goals)
             )
         )
+        for area in areas:
+            for goal in area.council_goals.all():
+                goal.indicator_summaries = indicator_summaries(goal.indicators.all())
     return render(
         request,
         "public/council_goals.html",

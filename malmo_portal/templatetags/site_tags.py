@@ -35,6 +35,7 @@ SITE_URL_NAMES = {
     "assignments": "public:assignment_list",
     "organisations": "public:organisation_list",
     "council_goals": "public:council_goals",
+    "indicators": "public:indicator_list",
     "sdgs": "goals_public:sdg_list",
     "mdgs": "goals_public:mdg_list",
     "open_data": "opendata:index",

@@ -256,6 +256,7 @@ def public_paths(world: World) -> list[tuple[str, list]]:
         ("public:organisation_list", []),
         *(("public:organisation_detail", [o.slug]) for o in Organisation.objects.all()),
         ("public:council_goals", []),
+        ("public:indicator_list", []),
         *(("public:report_detail", [r.pk]) for r in published),
         *(("public:period_compilation", [p.pk]) for p in ReportingPeriod.objects.all()),
         ("public:accessibility", []),
@@ -289,6 +290,8 @@ def test_the_public_urls_have_their_english_paths():
     assert url("public:report_detail", 7) == "/en/reports/7/"
     assert url("public:period_compilation", 2) == "/en/reports/periods/2/"
     assert url("public:accessibility") == "/en/accessibility/"
+    assert url("public:indicator_list") == "/en/indicators/"
+    assert url("public:indicator_detail", "N00401") == "/en/indicators/N00401/"
 
 
 # The rule: only published versions are public

@@ -165,13 +165,14 @@ EXPECTED = {
     # page, its responsibilities and their progress
     "assignment_list": 8,
     "assignment_list_filtered": 8,
-    # the assignment, its responsibilities, global goals, targets, periods and reports
-    "assignment_detail": 6,
+    # the assignment, its responsibilities, global goals, targets, indicators (none here: their
+    # series and targets are not fetched, see test_indicator_pages.py), periods and reports
+    "assignment_detail": 7,
     "organisation_list": 1,
     # the organisation, its assignments, reports, targets and goals
     "organisation_detail": 5,
-    # budgets, goal areas, council goals, their global goals and assignments
-    "council_goals": 5,
+    # budgets, goal areas, council goals, their global goals, assignments and indicators
+    "council_goals": 6,
     # the report with its version, the assignment, the targets and the attachments
     "report_detail": 4,
     # the period, the reports, their targets and attachments

@@ -88,6 +88,7 @@ def test_the_sitemap_lists_every_public_page(client, every_state, other_organisa
         "public:assignment_list",
         "public:organisation_list",
         "public:council_goals",
+        "public:indicator_list",
         "public:accessibility",
         "goals_public:sdg_list",
         "goals_public:mdg_list",
@@ -121,6 +122,7 @@ def test_the_sitemap_queries_do_not_grow_with_the_pages(client, workflow):
     for n in range(4):
         workflow.report(f"B{n}", until="published")
         factories.make_organisation()
+        factories.make_indicator()
     with CaptureQueriesContext(connection) as large:
         sitemap(client)
     assert len(large) == len(small)

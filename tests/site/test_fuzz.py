@@ -26,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assignments.models import INDICATOR_CODE_PATTERN, IndicatorSource, ReportContent, ReportStatus
+from assignments.public import indicators as public_indicators
 from assignments.public import views as public_views
 from assignments.reporting import forms as reporting_forms
 from tests import factories
@@ -301,6 +302,19 @@ def test_the_admins_own_pages_answer_any_input(world, page):
 # The public pages
 
 
+def indicator_code(world) -> str:
+    """An indicator with values, linked to the world's assignment and goal 11's target 11.6."""
+    from assignments.models import Indicator
+    from goals.models import GlobalTarget
+    from tests.factories import add_values, make_indicator
+
+    if not Indicator.objects.filter(code="N00401").exists():
+        indicator = make_indicator(code="N00401", targets={2030: 2}, assignments=[world.assignment])
+        indicator.global_targets.add(GlobalTarget.objects.get(goal__framework="sdg", code="11.6"))
+        add_values(indicator, {2016: 5, 2018: 4})
+    return "N00401"
+
+
 def public_urls(world) -> dict[str, str]:
     return {
         "home": reverse("home"),
@@ -309,6 +323,8 @@ def public_urls(world) -> dict[str, str]:
         "organisation list": reverse("public:organisation_list"),
         "organisation": reverse("public:organisation_detail", args=[world.organisation.slug]),
         "council goals": reverse("public:council_goals"),
+        "indicator list": reverse("public:indicator_list"),
+        "indicator": reverse("public:indicator_detail", args=[indicator_code(world)]),
         "report": reverse("public:report_detail", args=[world.published.pk]),
         "period compilation": reverse(
             "public:period_compilation", args=[world.published.period_id]
@@ -336,6 +352,7 @@ PUBLIC_PARAMETERS = sorted(
     {
         *public_views.AssignmentFilterForm.base_fields,
         *public_views.YearForm.base_fields,
+        *public_indicators.IndicatorFilterForm.base_fields,
         "page",
         "q",
         "year",
@@ -352,6 +369,8 @@ PUBLIC_PAGES = [
     "organisation list",
     "organisation",
     "council goals",
+    "indicator list",
+    "indicator",
     "report",
     "period compilation",
     "accessibility",
@@ -378,7 +397,16 @@ def test_every_public_page_answers_any_filter_and_search(world, page):
     for language in ("sv", "en"):
         with translation.override(language):
             urls[language] = public_urls(world)[page]
-    valid = (2018, world.organisation.pk, world.organisation.slug, 11, "on_track", "2")
+    valid = (
+        2018,
+        world.organisation.pk,
+        world.organisation.slug,
+        11,
+        "on_track",
+        "2",
+        "kolada",
+        "limited",
+    )
 
     @given(
         language=st.sampled_from(["sv", "en"]), data=fields(dict.fromkeys(PUBLIC_PARAMETERS, valid))
@@ -399,6 +427,7 @@ PATHS = {
     "opendata:feed_sdg": st.integers(min_value=0, max_value=2**80),
     "public:organisation_detail": st.from_regex(r"[-a-zA-Z0-9_]{1,300}", fullmatch=True),
     "opendata:feed_indicator": st.from_regex(INDICATOR_CODE_PATTERN, fullmatch=True),
+    "public:indicator_detail": st.from_regex(INDICATOR_CODE_PATTERN, fullmatch=True),
 }
 
 

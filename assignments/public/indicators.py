@@ -1,0 +1,607 @@
+"""
+The public indicator pages: the list of indicators with filters, and each indicator's page
+with its values over time (a chart and a table of every value), its progress towards the
+target explained in words, its source and what it follows up.
+
+Every value shown is an ``IndicatorValue``, which is public as it is stored: a reporter's
+values become one only when their report's version is published. What reporters have typed
+into reports not yet published (``ReportedValue``) is never read here.
+
+An indicator's page makes the same queries however many values it has, and does as little
+as it can per value: it reads the values as rows, not model instances (``PublicValue``),
+formats each once, and draws each series of the chart as one SVG path
+(``charts.line_chart``); ``make bench`` measures it with ten times the values.
+
+The goal and assignment pages list their indicators through ``selectors.indicators``
+(``views.indicators_prefetch`` and ``views.indicator_summaries``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING, NamedTuple, cast
+
+from django import forms
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.formats import get_format, number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assignments import indicators as method
+from assignments.caching import public_page
+from assignments.indicators import Assessment, Point
+from assignments.models import (
+    BREAKDOWNS,
+    KOLADA_MALMO,
+    Assignment,
+    Indicator,
+    IndicatorSource,
+    IndicatorTarget,
+    IndicatorValue,
+    ProgressLevel,
+    ValueOrigin,
+    breakdown_label,
+)
+from assignments.selectors.indicators import Summary, summarise, with_series
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from malmo_portal.forms import Select
+
+from . import charts
+from .views import _council_goal_choices, indicator_summaries
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+# Kolada's address of a key figure: API v3's documented path, which answers with the key
+# figure's title and definition (Kolada's own web pages have no documented address per key
+# figure). The data for Malmö (municipality KOLADA_MALMO) is at KOLADA_DATA_URL.
+KOLADA_KPI_URL = "https://api.kolada.se/v3/kpi/{kpi}"
+KOLADA_DATA_URL = "https://api.kolada.se/v3/data/kpi/{kpi}/municipality/{municipality}"
+
+# The order the levels are told in, from the best to the least known.
+LEVEL_ORDER = (
+    ProgressLevel.REACHED,
+    ProgressLevel.SUBSTANTIAL,
+    ProgressLevel.MODERATE,
+    ProgressLevel.LIMITED,
+    ProgressLevel.MOVING_AWAY,
+    ProgressLevel.NOT_ENOUGH_DATA,
+)
+
+
+# The list
+
+
+class IndicatorFilterForm(forms.Form):
+    """The filters of the indicator list; each one narrows the list further."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Words in the code or title of the indicator."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    year = forms.TypedChoiceField(
+        label=_("Budget year"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
+        help_text=_("Indicators of the year's council goals and assignments."),
+    )
+    council_goal = forms.TypedChoiceField(
+        label=_("Council goal"), required=False, coerce=int, empty_value=None, widget=Select
+    )
+    goal = forms.TypedChoiceField(
+        label=_("Global goal"), required=False, coerce=int, empty_value=None, widget=Select
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=Select)
+    level = forms.ChoiceField(label=_("Progress towards the target"), required=False, widget=Select)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        years = Budget.objects.order_by("-year").values_list("year", flat=True)
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            ("", _("All years")),
+            *((y, y) for y in years),
+        ]
+        cast(forms.ChoiceField, self.fields["council_goal"]).choices = _council_goal_choices(
+            CouncilGoal.objects.filter(
+                Exists(Indicator.council_goals.through.objects.filter(councilgoal=OuterRef("pk")))
+            )
+            .select_related("area__budget")
+            .order_by("-area__budget__year", "area__number", "number")
+        )
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [
+            ("", _("All global goals")),
+            *(
+                (g.number, f"{g.label} {g.number}: {g.title}")
+                for g in GlobalGoal.objects.sdg().order_by("number")
+            ),
+        ]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            ("", _("Any source")),
+            *IndicatorSource.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["level"]).choices = [
+            ("", _("Any progress")),
+            *((str(level), level.label) for level in LEVEL_ORDER),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters chosen; an invalid one is left out (and shown as an error)."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and name not in self.errors
+        }
+
+
+def filter_indicators(indicators: QuerySet[Indicator], filters: Mapping) -> QuerySet[Indicator]:
+    """``indicators`` narrowed by the filters of ``IndicatorFilterForm`` that the database
+    answers (all but the progress, which is computed)."""
+    if text := filters.get("q", "").strip():
+        indicators = indicators.filter(
+            Q(code__icontains=text) | Q(title_sv__icontains=text) | Q(title_en__icontains=text)
+        )
+    if year := filters.get("year"):
+        goals = Indicator.council_goals.through.objects.filter(
+            indicator=OuterRef("pk"), councilgoal__area__budget__year=year
+        )
+        assignments = Indicator.assignments.through.objects.filter(
+            indicator=OuterRef("pk"), assignment__budget__year=year
+        )
+        indicators = indicators.filter(Exists(goals) | Exists(assignments))
+    if council_goal := filters.get("council_goal"):
+        indicators = indicators.filter(
+            Exists(
+                Indicator.council_goals.through.objects.filter(
+                    indicator=OuterRef("pk"), councilgoal_id=council_goal
+                )
+            )
+        )
+    if number := filters.get("goal"):
+        indicators = indicators.filter(
+            Exists(
+                Indicator.global_targets.through.objects.filter(
+                    indicator=OuterRef("pk"),
+                    globaltarget__goal__framework=Framework.SDG,
+                    globaltarget__goal__number=number,
+                )
+            )
+        )
+    if source := filters.get("source"):
+        indicators = indicators.filter(source=source)
+    return indicators
+
+
+@public_page
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """Every indicator with its latest value, the last change and its progress, filtered."""
+    form = IndicatorFilterForm(request.GET)
+    filters = form.filters()
+    indicators = filter_indicators(
+        Indicator.objects.select_related("measured_by").order_by("code"), filters
+    )
+    rows = indicator_summaries(with_series(indicators))
+    if level := filters.get("level"):
+        rows = [row for row in rows if row.assessment.level == level]
+    return render(
+        request,
+        "public/indicator_list.html",
+        {"form": form, "is_filtered": bool(filters), "summaries": rows},
+    )
+
+
+# One indicator: its values as a table
+
+
+def value_formatter(indicator: Indicator) -> Callable[[Decimal], str]:
+    """
+    ``indicator.format_value`` for many values: the same text (Django's ``number_format``
+    with the indicator's decimals, grouped, in the active language's format), with the
+    language's format looked up once rather than for every value. Formats that group digits
+    other than by threes are left to ``format_value``.
+    """
+    decimals = indicator.decimals
+    decimal_separator = get_format("DECIMAL_SEPARATOR", use_l10n=True)
+    thousand_separator = get_format("THOUSAND_SEPARATOR", use_l10n=True)
+    if get_format("NUMBER_GROUPING", use_l10n=True) != 3:
+        return indicator.format_value
+    cutoff = Decimal("0." + "1".rjust(decimals, "0"))  # Django's, 0.1 for no decimals too
+
+    def format_value(value: Decimal) -> str:
+        # As django.utils.numberformat.format: a value too small to show is 0, and the
+        # decimals are cut, not rounded.
+        if abs(value) < cutoff:
+            value = Decimal(0)
+        text = f"{value:f}"
+        sign = ""
+        if text[0] == "-":
+            sign, text = "-", text[1:]
+        whole, _point, fraction = text.partition(".")
+        fraction = fraction[:decimals].ljust(decimals, "0")
+        grouped = f"{int(whole):,}".replace(",", thousand_separator)
+        return f"{sign}{grouped}{decimal_separator}{fraction}" if decimals else sign + grouped
+
+    return format_value
+
+
+class PeriodName(NamedTuple):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicValue:
+    """
+    One ``IndicatorValue`` as the indicator page reads it: a row of the database rather than
+    a model instance, which costs several times as much to make, and the page reads every
+    value of its indicator. It has what the page and ``selectors.indicators.summarise`` read
+    of a value (``period.name`` for the latest value's time).
+    """
+
+    year: int
+    period_id: int | None
+    period_name: str | None
+    dimension: str
+    category: str
+    value: Decimal
+    origin: str
+    report_id: int | None
+    note: str
+
+    FIELDS = (
+        "year",
+        "period_id",
+        "period__name",
+        "dimension",
+        "category",
+        "value",
+        "origin",
+        "report_id",
+        "note",
+    )
+
+    @property
+    def period(self) -> PeriodName | None:
+        return None if self.period_name is None else PeriodName(self.period_name)
+
+
+def public_values(indicator: Indicator) -> list[PublicValue]:
+    """Every value of the indicator in time order (``IndicatorValue.in_order``): one query."""
+    rows = (
+        IndicatorValue.objects.filter(indicator=indicator)
+        .in_order()
+        .values_list(*PublicValue.FIELDS)
+    )
+    return [PublicValue(*row) for row in rows]
+
+
+@dataclass
+class ValueRow:
+    """A time of the table: a year, or a reporting period of a year, with its values, where
+    they came from and their notes."""
+
+    time: str
+    cells: list[str]
+    origins: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    report_id: int | None = None
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's values as table cells: one string for the template rather than a loop
+        per row, which would cost the page more than anything else it does per value."""
+        return mark_safe(  # every cell is escaped here
+            "".join(f'<td class="data-table__number">{escape(cell)}</td>' for cell in self.cells)
+        )
+
+    @property
+    def origin(self) -> str:
+        return ", ".join(self.origins)
+
+    @property
+    def note(self) -> str:
+        return "; ".join(self.notes)
+
+
+@dataclass
+class ValueTable:
+    columns: list[str]
+    rows: list[ValueRow]
+
+
+def _series_keys(values: Iterable[PublicValue]) -> list[tuple[str, str]]:
+    """The series the values come in: the total first, then each breakdown's categories in
+    the order BREAKDOWNS names them, then any others."""
+    found = {(value.dimension, value.category) for value in values}
+    known = [("", "")] + [
+        (dimension, category)
+        for dimension, (_label, categories) in BREAKDOWNS.items()
+        for category in categories
+    ]
+    return [key for key in known if key in found] + sorted(found - set(known))
+
+
+def value_table_and_chart(
+    indicator: Indicator, values: Sequence[PublicValue], targets: list[IndicatorTarget]
+) -> tuple[ValueTable, charts.LineChart]:
+    """
+    Every value of the indicator (in time order) as a table, a row per year or reporting
+    period and a column per series, and the series as a chart. A year's reporting periods
+    are placed within the year on the chart, after its yearly value, in their order.
+    """
+    keys = _series_keys(values)
+    column = {key: n for n, key in enumerate(keys)}
+    origin_labels = {origin: str(label) for origin, label in ValueOrigin.choices}
+    format_value = value_formatter(indicator)
+    rows: list[ValueRow] = []
+    slots: list[tuple[int, int | None]] = []
+    by_slot: dict[tuple[int, int | None], ValueRow] = {}
+    lines: list[list[tuple[int, Decimal]]] = [[] for _key in keys]
+    for value in values:
+        slot = (value.year, value.period_id)
+        row = by_slot.get(slot)
+        if row is None:
+            time = (
+                str(value.year)
+                if value.period_name is None
+                else f"{value.period_name} {value.year}"
+            )
+            row = by_slot[slot] = ValueRow(time, [""] * len(keys))
+            rows.append(row)
+            slots.append(slot)
+        n = column[value.dimension, value.category]
+        row.cells[n] = format_value(value.value)
+        origin = origin_labels.get(value.origin, value.origin)
+        if origin not in row.origins:
+            row.origins.append(origin)
+        if value.note and value.note not in row.notes:
+            row.notes.append(value.note)
+        if value.report_id:
+            row.report_id = value.report_id
+        lines[n].append((len(slots) - 1, value.value))
+    # Where on the time axis each row lies: its year, and a share of the year for the
+    # reporting periods after the first time of that year.
+    per_year: dict[int, int] = {}
+    for year, _period in slots:
+        per_year[year] = per_year.get(year, 0) + 1
+    times: list[float] = []
+    seen: dict[int, int] = {}
+    for year, _period in slots:
+        k = seen.get(year, 0)
+        seen[year] = k + 1
+        times.append(year + k / per_year[year])
+    chart = charts.line_chart(
+        [
+            (
+                f"{dimension}-{category}" if dimension else "total",
+                breakdown_label(dimension, category),
+                [(times[slot], number) for slot, number in line],
+            )
+            for (dimension, category), line in zip(keys, lines, strict=True)
+        ],
+        format_value=indicator.format_value,
+        unit=indicator.unit,
+        baseline=(
+            (indicator.baseline_year, indicator.baseline_value)
+            if indicator.baseline_year is not None and indicator.baseline_value is not None
+            else None
+        ),
+        targets=[(target.year, target.value) for target in targets],
+        title=gettext("%(title)s over time") % {"title": indicator.title},
+        chart_id="indicator-chart",
+    )
+    return ValueTable([breakdown_label(*key) for key in keys], rows), chart
+
+
+# One indicator: its progress in words
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The progress level with the figures it was computed from, written out for the page:
+    ``case`` is "reached", "target" (compared with the rate needed), "no_target" (the change
+    alone) or "not_enough" (with ``reason``)."""
+
+    assessment: Assessment
+    case: str
+    computed_label: StrOrPromise = ""
+    reason: str = ""
+    baseline: str = ""
+    baseline_year: int | None = None
+    latest: str = ""
+    latest_year: int | None = None
+    target: str = ""
+    target_year: int | None = None
+    observed: str = ""
+    needed: str = ""
+    ratio: str = ""
+
+
+def _percent_text(rate: float, decimals: int = 1) -> str:
+    return gettext("%(percent)s %%") % {
+        "percent": number_format(round(abs(rate) * 100, decimals), decimal_pos=decimals)
+    }
+
+
+def _change(rate: float) -> str:
+    """A yearly rate of change in words: "rose by 2.1 % a year"."""
+    if rate > 0:
+        return gettext("rose by %(rate)s a year") % {"rate": _percent_text(rate)}
+    if rate < 0:
+        return gettext("fell by %(rate)s a year") % {"rate": _percent_text(rate)}
+    return gettext("did not change")
+
+
+def _needed_change(rate: float) -> str:
+    if rate > 0:
+        return gettext("rise by %(rate)s a year") % {"rate": _percent_text(rate)}
+    if rate < 0:
+        return gettext("fall by %(rate)s a year") % {"rate": _percent_text(rate)}
+    return gettext("stay as it was")
+
+
+def computed_assessment(
+    indicator: Indicator, series: Sequence[IndicatorValue | PublicValue]
+) -> Assessment:
+    """What the method gives, without the office's override."""
+    baseline = (
+        Point(indicator.baseline_year, indicator.baseline_value)
+        if indicator.baseline_year is not None and indicator.baseline_value is not None
+        else None
+    )
+    return method.assess(
+        series=[Point(value.year, value.value) for value in series],
+        higher_is_better=indicator.higher_is_better,
+        baseline=baseline,
+        targets=[Point(target.year, target.value) for target in indicator.targets.all()],
+    )
+
+
+def explain(indicator: Indicator, summary: Summary) -> Explanation:
+    assessment = summary.assessment
+    computed = computed_assessment(indicator, summary.series) if assessment.overridden else None
+
+    def with_unit(value: Decimal) -> str:
+        text = indicator.format_value(value)
+        return f"{text} {indicator.unit}" if indicator.unit else text
+
+    figures: dict = {}
+    if assessment.baseline is not None:
+        figures["baseline"] = with_unit(assessment.baseline.value)
+        figures["baseline_year"] = assessment.baseline.year
+    if assessment.latest is not None:
+        figures["latest"] = with_unit(assessment.latest.value)
+        figures["latest_year"] = assessment.latest.year
+    if assessment.target is not None:
+        figures["target"] = with_unit(assessment.target.value)
+        figures["target_year"] = assessment.target.year
+    if assessment.observed_rate is not None:
+        figures["observed"] = _change(assessment.observed_rate)
+    if assessment.needed_rate is not None:
+        figures["needed"] = _needed_change(assessment.needed_rate)
+    if assessment.ratio is not None:
+        figures["ratio"] = _percent_text(assessment.ratio, 0)
+    if computed is not None:
+        figures["computed_label"] = computed.label
+    level = computed.level if computed is not None else assessment.level
+    if level == ProgressLevel.REACHED:
+        case = "reached"
+    elif assessment.observed_rate is not None:
+        case = "target" if assessment.needed_rate is not None else "no_target"
+    else:
+        case = "not_enough"
+        figures["reason"] = _not_enough_reason(assessment)
+    return Explanation(assessment=assessment, case=case, **figures)
+
+
+def _not_enough_reason(assessment: Assessment) -> str:
+    if assessment.latest is None:
+        return gettext("There are no values yet.")
+    if assessment.baseline is None or assessment.latest.year <= assessment.baseline.year:
+        return gettext("There is no value from a later year than the baseline's.")
+    return gettext("A yearly rate of change cannot be computed from a value of zero or below.")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The limits between the levels, as the page writes them."""
+
+    substantial_ratio: str = field(
+        default_factory=lambda: _percent_text(method.SUBSTANTIAL_RATIO, 0)
+    )
+    moderate_ratio: str = field(default_factory=lambda: _percent_text(method.MODERATE_RATIO, 0))
+    substantial_growth: str = field(
+        default_factory=lambda: _percent_text(method.SUBSTANTIAL_GROWTH, 1)
+    )
+    moderate_growth: str = field(default_factory=lambda: _percent_text(method.MODERATE_GROWTH, 1))
+
+
+# One indicator: its page
+
+
+@dataclass(frozen=True)
+class TargetText:
+    year: int
+    value: str
+    note: str
+
+
+def _linked_goals() -> Prefetch:
+    return Prefetch(
+        "council_goals",
+        queryset=CouncilGoal.objects.select_related("area__budget").order_by(
+            "-area__budget__year", "area__number", "number"
+        ),
+    )
+
+
+@public_page
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An indicator: its values as a chart and a table, its progress explained, its source
+    and definition, and what it follows up. Six queries, however many values it has."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("measured_by").prefetch_related(
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
+            _linked_goals(),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("budget").order_by(
+                    "-budget__year", "code", "pk"
+                ),
+            ),
+            Prefetch(
+                "global_targets",
+                queryset=GlobalTarget.objects.select_related("goal").order_by(
+                    "goal__framework", "goal__number", "position"
+                ),
+            ),
+        ),
+        code=code,
+    )
+    values = public_values(indicator)
+    # What ``selectors.indicators.with_series`` would prefetch: the headline series.
+    indicator.headline_values = [v for v in values if not v.dimension]
+    summary = summarise(indicator)
+    targets = list(indicator.targets.all())
+    table, chart = value_table_and_chart(indicator, values, targets)
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    kolada = indicator.source == IndicatorSource.KOLADA
+    return render(
+        request,
+        "public/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "summary": summary,
+            "explanation": explain(indicator, summary),
+            "thresholds": Thresholds(),
+            "levels": [(str(level), level.label) for level in LEVEL_ORDER],
+            "table": table,
+            "chart": chart,
+            "targets": [
+                TargetText(
+                    target.year, f"{indicator.format_value(target.value)}{unit}", target.note
+                )
+                for target in targets
+            ],
+            "has_kolada_values": any(v.origin == ValueOrigin.KOLADA for v in values),
+            "kolada_url": KOLADA_KPI_URL.format(kpi=indicator.kolada_kpi) if kolada else "",
+            "kolada_data_url": (
+                KOLADA_DATA_URL.format(kpi=indicator.kolada_kpi, municipality=KOLADA_MALMO)
+                if kolada
+                else ""
+            ),
+            "global_targets": list(indicator.global_targets.all()),
+            "council_goals": list(indicator.council_goals.all()),
+            "assignments": list(indicator.assignments.all()),
+        },
+    )
