@@ -81,3 +81,82 @@ def test_a_reporter_gives_a_value_with_a_decimal_comma_after_a_mistake(
                     assert_accessible(page, f"{path} at {width}px")
     page.goto(paths_in("sv")[1])
     assert "57,5" in page.locator(".indicator-value-table").inner_text()
+
+
+def points_of_the_total(page) -> int:
+    """How many values the chart's total line draws: one x,y pair each."""
+    path = page.locator("figure.chart--line svg > path").first.get_attribute("d") or ""
+    return len(re.findall(r"-?[0-9.]+,-?[0-9.]+", path))
+
+
+def test_a_reported_value_is_approved_published_and_seen_by_the_public(
+    page, browser, live_server, demo_data, assert_accessible
+):
+    """The whole path of a value: typed by a reporter, decided on by the reviewer, and then
+    a new point on the indicator's chart, a row in its table and in the open data."""
+    from tests.browser.test_review_path import sign_in_to_the_admin, sign_out_of_the_admin
+
+    report = Report.objects.get(organisation__name="Miljönämnden", period__name="Årsanalys")
+    indicator = Indicator.objects.get(code="DEMO-MN1")
+    with translation.override("en"):
+        indicator_page = reverse("public:indicator_detail", kwargs={"code": indicator.code})
+        edit = reverse("assignments:report_edit", args=[report.pk])
+        review = reverse("admin:assignments_report_change", args=[report.pk])
+    download = reverse("opendata:download", kwargs={"dataset": "indicator-values", "fmt": "csv"})
+
+    # A visitor's browser keeps a public page for a minute (Cache-Control), so each look
+    # at the public pages is a new visitor's.
+    def visit(path: str):
+        visitor = browser.new_context(base_url=live_server.url).new_page()
+        visitor.goto(path)
+        return visitor
+
+    public = visit(indicator_page)
+    before = points_of_the_total(public)
+    assert before >= 2
+    assert "Årsanalys 2018" not in public.locator("#values table").inner_text()
+    assert "DEMO-MN1,2018,Årsanalys," not in public.request.get(download).text()
+    public.context.close()
+
+    # The reporter gives the annual analysis's value and submits the report.
+    page.goto("/en/account/login/")
+    page.get_by_label("Username").fill("miljo")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="My assignments").wait_for()
+    page.goto(edit)
+    page.locator(f'input[name="value-{indicator.pk}"]').fill("61")
+    page.get_by_role("button", name="Save and continue to submit").click()
+    page.get_by_role("button", name="Submit the report").wait_for()
+    assert "61" in page.locator(".indicator-value-table").inner_text()
+    page.get_by_role("button", name="Submit the report").click()
+    page.get_by_text("Submitted", exact=True).first.wait_for()
+    page.context.clear_cookies()
+
+    # Nothing is public before the reviewer has decided.
+    public = visit(indicator_page)
+    assert points_of_the_total(public) == before
+    public.context.close()
+
+    # The reviewer sees the value beside the last published one, approves and publishes.
+    sign_in_to_the_admin(page)
+    page.goto(review)
+    values = page.locator("table.review-values")
+    assert "61" in values.inner_text()
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_text("was approved").wait_for()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("was published").wait_for()
+    sign_out_of_the_admin(page)
+    page.context.clear_cookies()
+
+    # An anonymous visitor sees the new point, its row in the table and in the open data.
+    page.goto(indicator_page)
+    from assignments.models import IndicatorValue
+    assert points_of_the_total(page) == before + 1
+    row = page.locator("#values table tbody tr", has_text="Årsanalys 2018")
+    assert row.count() == 1
+    assert "61" in row.inner_text()
+    assert_accessible(page, "the indicator page with the published value")
+    rows = [line for line in page.request.get(download).text().splitlines() if "DEMO-MN1" in line]
+    assert any(line.startswith("DEMO-MN1,2018,Årsanalys,,,61,") for line in rows), rows
