@@ -223,7 +223,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("title"), ordering="title_sv")
     def short_title(self, obj: Indicator) -> str:
-        return Truncator(obj.title).chars(90)
+        return Truncator(str(obj.title)).chars(90)
 
     @admin.display(description=gettext_lazy("source"), ordering="source")
     def source_text(self, obj: Indicator) -> str:
