@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -216,14 +216,14 @@ def value_formatter(indicator: Indicator) -> Callable[[Decimal], str]:
     thousand_separator = get_format("THOUSAND_SEPARATOR", use_l10n=True)
     if get_format("NUMBER_GROUPING", use_l10n=True) != 3:
         return indicator.format_value
-    cutoff = Decimal("0." + "1".rjust(decimals, "0"))  # Django's, 0.1 for no decimals too
+    exponent = Decimal(1).scaleb(-decimals)
 
     def format_value(value: Decimal) -> str:
-        # As django.utils.numberformat.format: a value too small to show is 0, and the
-        # decimals are cut, not rounded.
-        if abs(value) < cutoff:
-            value = Decimal(0)
-        text = f"{value:f}"
+        # As Indicator.format_value: rounded half up, and never "-0,0".
+        rounded = value.quantize(exponent, rounding=ROUND_HALF_UP)
+        if rounded.is_zero():
+            rounded = abs(rounded)
+        text = f"{rounded:f}"
         sign = ""
         if text[0] == "-":
             sign, text = "-", text[1:]

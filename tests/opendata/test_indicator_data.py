@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import feedparser
 import pytest
+from django.urls import reverse
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -542,7 +543,9 @@ def test_an_entry_for_each_indicator_and_day_new_values_were_published(client, d
         assert newest.link == indicator_page("N00401", "en")
 
     # One indicator's feed, in Swedish.
-    _response, own = fetch(client, "/data/feed/indicator-values/N00401/")
+    with override("sv"):
+        own_feed = reverse("opendata:feed_indicator", kwargs={"code": "N00401"})
+    _response, own = fetch(client, own_feed)
     assert own.feed.language == "sv"
     assert [entry.id for entry in own.entries] == [
         "tag:testserver,2022-03-01:indicator-values/N00401",
@@ -592,7 +595,8 @@ def test_the_queries_of_the_feeds_do_not_grow_with_the_values(client):
     grow(2, 0)
     paths = ["/en/data/feed/indicator-values/", "/data/feed/indicator-values/IND1/"]
     code = IndicatorValue.objects.order_by("pk").first().indicator.code
-    paths[1] = f"/data/feed/indicator-values/{code}/"
+    with override("sv"):
+        paths[1] = reverse("opendata:feed_indicator", kwargs={"code": code})
     small = []
     for path in paths:
         with CaptureQueriesContext(connection) as captured:

@@ -749,8 +749,9 @@ def test_publishing_a_report_shows_its_value_at_once(
 def test_the_sitemap_lists_the_indicator_pages_in_both_languages(client, data):
     body = client.get("/sitemap.xml").content.decode()
     for code in ("N00401", "ek.utsatta", "trygghet"):
-        assert f"<loc>http://testserver/indicators/{code}/</loc>" in body
+        assert f"<loc>http://testserver/nyckeltal/{code}/</loc>" in body
         assert f"<loc>http://testserver/en/indicators/{code}/</loc>" in body
+    assert "<loc>http://testserver/nyckeltal/</loc>" in body
     assert "<loc>http://testserver/en/indicators/</loc>" in body
 
 
@@ -767,13 +768,19 @@ def test_the_indicator_page_has_one_h1_and_no_skipped_heading_level(client, data
 # The line chart on its own
 
 
-def test_a_chart_without_values_says_so():
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_a_chart_without_values_says_so(english):
     chart = charts.line_chart([("total", "Total", [])], format_value=str, targets=[(2030, 1)])
     assert chart.is_empty
     assert chart.description == "No values yet."
 
 
-def test_one_value_is_drawn_as_a_mark():
+def test_one_value_is_drawn_as_a_mark(english):
     chart = charts.line_chart([("total", "Total", [(2020, Decimal(3))])], format_value=str)
     (series,) = chart.series
     assert re.fullmatch(r"M([\d.]+,[\d.]+)L\1", series.path)
