@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import feedparser
 import pytest
-from django.urls import reverse
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
