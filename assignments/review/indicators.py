@@ -289,6 +289,13 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         )
 
+    def save_model(self, request, obj: Indicator, form, change: bool) -> None:
+        if "kolada_kpi" in form.changed_data:
+            # Another key figure: the next sync_kolada asks for its whole history, not only
+            # what changed since the last key figure was imported.
+            obj.kolada_synced_at = None
+        super().save_model(request, obj, form, change)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["has_import_values_permission"] = self.has_import_values_permission(request)
         return super().render_change_form(request, context, add, change, form_url, obj)

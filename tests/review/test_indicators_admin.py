@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
@@ -403,6 +404,28 @@ def test_a_reviewer_changes_an_indicators_targets(reviewer_client):
     data.update({"targets-0-id": target.pk, "targets-0-DELETE": "on"})
     reviewer_client.post(change_page(indicator), data)
     assert not IndicatorTarget.objects.filter(pk=target.pk).exists()
+
+
+def test_another_kolada_key_figure_is_imported_whole_at_the_next_sync(reviewer_client):
+    """The next sync_kolada asks the new key figure for its whole history (no from_date)."""
+    synced = timezone.now()
+    indicator = factories.make_indicator(source=IndicatorSource.KOLADA, kolada_kpi="N00401")
+    Indicator.objects.filter(pk=indicator.pk).update(kolada_synced_at=synced)
+    kolada = {"source": IndicatorSource.KOLADA, "code": indicator.code}
+
+    response = reviewer_client.post(
+        change_page(indicator), form_data(**kolada, kolada_kpi="N00401", unit="%")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert indicator.kolada_synced_at == synced  # the same key figure: still incremental
+
+    response = reviewer_client.post(
+        change_page(indicator), form_data(**kolada, kolada_kpi="N07702")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert (indicator.kolada_kpi, indicator.kolada_synced_at) == ("N07702", None)
 
 
 def test_the_gender_split_stays_while_values_have_it(reviewer_client):
