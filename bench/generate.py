@@ -55,7 +55,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -791,9 +791,61 @@ def pages() -> dict:
             # for the reports): JSON through the same page cache as the HTML pages.
             "api_assignments": reverse("api:assignments"),
             "api_reports": reverse("api:reports"),
+            # The report's assignment and its organisation: what one of each has does not
+            # grow with the city's data (ten times the organisations, not more per one).
+            "assignment": reverse("public:assignment_detail", args=[report.assignment_id]),
+            "organisation": reverse("public:organisation_detail", args=[report.organisation.slug]),
             # Not a target: a page without a single query, to show what the base template
             # and the middleware cost on their own.
             "reference": reverse("public:accessibility"),
+        }
+
+
+def signed_in_pages(reviewer: str) -> dict:
+    """The pages of signed-in users, never cached: a reporter's "Mina uppdrag" and report
+    form, and the reviewer's queue. Each with the user it is measured as.
+
+    The reporter is the one of the first organisation (by name) with a report it can still
+    write in the open period; what one organisation answers for does not grow with the
+    city's data."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from assignments.models import Membership, Report, ReportStatus
+    from assignments.review.reports import queue_filters
+    from assignments.selectors import open_periods
+
+    report = (
+        Report.objects.filter(
+            period__in=open_periods(),
+            status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+            organisation__slug="kommunstyrelsen",
+        )
+        .order_by("assignment__code", "pk")
+        .first()
+    )
+    assert report is not None, "the city executive board has a report to write"
+    reporter = (
+        Membership.objects.filter(organisation=report.organisation)
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+        .first()
+    )
+    with translation.override("sv"):
+        return {
+            "my_assignments": {
+                "path": reverse("assignments:my_assignments"),
+                "user": reporter,
+            },
+            "report_form": {
+                "path": reverse("assignments:report_edit", args=[report.pk]),
+                "user": reporter,
+            },
+            "review_queue": {
+                "path": f"{reverse('admin:assignments_report_changelist')}?"
+                + urlencode(queue_filters()),
+                "user": reviewer,
+            },
         }
 
 
@@ -840,6 +892,7 @@ def generate(scale: int, name: str, server: str, seed: int = 2018) -> dict:
         "database_url": url,
         "reviewer": generator.reviewer_user.username,
         "pages": pages(),
+        "signed_in": signed_in_pages(generator.reviewer_user.username),
         "indicator": benched_indicator(),
         "counts": generator.counts.rows,
         "seconds": {

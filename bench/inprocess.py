@@ -173,6 +173,22 @@ def review_queue(reviewer: str) -> dict:
     }
 
 
+def signed_in(pages: dict) -> dict:
+    """The signed-in pages (``generate.signed_in_pages``), each as its user: queries, median
+    time and size, as for the public pages."""
+    from django.test import Client
+
+    from assignments.models import User
+
+    result = {}
+    for name, page in pages.items():
+        client = Client()
+        client.force_login(User.objects.get(username=page["user"]))
+        n, seconds, _sql, size = page_queries(client, page["path"])
+        result[name] = {**page, "queries": n, "median_s": seconds, "bytes": size}
+    return result
+
+
 def download(path: str) -> tuple[int, int]:
     """Stream ``path`` through the test client; return the rows (chunks - 1) and bytes."""
     from django.http import StreamingHttpResponse
@@ -226,6 +242,7 @@ def main() -> None:
             "database_url": url,
             "reviewer": "granskare",
             "pages": generate.pages(),
+            "signed_in": generate.signed_in_pages("granskare"),
         }
     else:
         parser.error("give a manifest or --database")
@@ -233,7 +250,16 @@ def main() -> None:
 
     client = Client()
     if args.show_queries:
-        _n, _seconds, sql, _size = page_queries(client, manifest["pages"][args.show_queries])
+        name = args.show_queries
+        if name in manifest.get("signed_in", {}):
+            from assignments.models import User
+
+            page = manifest["signed_in"][name]
+            client.force_login(User.objects.get(username=page["user"]))
+            path = page["path"]
+        else:
+            path = manifest["pages"][name]
+        _n, _seconds, sql, _size = page_queries(client, path)
         for n, statement in enumerate(sql, start=1):
             print(f"-- {n}\n{statement}\n")
         return
@@ -249,6 +275,8 @@ def main() -> None:
         for name in API_LISTS
         if name in manifest["pages"]
     }
+    if "signed_in" in manifest:
+        result["signed_in"] = signed_in(manifest["signed_in"])
     result["queue"] = review_queue(manifest["reviewer"])
     result["export"] = export_memory()
     text = json.dumps(result, indent=2)
