@@ -51,6 +51,7 @@ from assignments.models import (
 from assignments.selectors.indicators import Summary, summarise, with_series
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.forms import Select
+from malmo_portal.templatetags.site_tags import path
 
 from . import charts
 from .views import _council_goal_choices, indicator_summaries
@@ -312,11 +313,30 @@ class ValueRow:
     def note(self) -> str:
         return "; ".join(self.notes)
 
+    def html(self) -> str:
+        """The row as the table shows it, escaped: its time, its values, where they came from
+        (linking to the published report they came with) and its notes."""
+        origin = escape(self.origin)
+        if self.report_id:
+            url = path("public:report_detail", self.report_id)
+            origin = f'<a href="{escape(url)}">{origin}</a>'
+        return (
+            f'<tr><th scope="row">{escape(self.time)}</th>{self.cells_html}'
+            f"<td>{origin}</td><td>{escape(self.note)}</td></tr>"
+        )
+
 
 @dataclass
 class ValueTable:
     columns: list[str]
     rows: list[ValueRow]
+
+    @property
+    def rows_html(self) -> SafeString:
+        """Every row of the table as one string: the page shows every value of its indicator,
+        and a template loop per row would cost it more than anything else it does per value
+        (docs/performance.md)."""
+        return mark_safe("\n".join(row.html() for row in self.rows))  # escaped in html()
 
 
 def _series_keys(values: Iterable[PublicValue]) -> list[tuple[str, str]]:

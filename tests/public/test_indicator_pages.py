@@ -337,6 +337,16 @@ def test_report_values_show_their_period_note_and_report(client, data):
     ]
 
 
+def test_a_table_row_escapes_what_it_shows(db, english):
+    from assignments.public.indicators import ValueRow
+
+    row = ValueRow("<2018>", ["1 < 2"], origins=['"File" & co'], notes=["<script>x</script>"])
+    assert row.html() == (
+        '<tr><th scope="row">&lt;2018&gt;</th><td class="data-table__number">1 &lt; 2</td>'
+        "<td>&quot;File&quot; &amp; co</td><td>&lt;script&gt;x&lt;/script&gt;</td></tr>"
+    )
+
+
 def test_the_progress_is_explained_with_the_figures_of_the_method(client, data):
     """5.0 in 2015 to 4.0 in 2022 is −3.14 % a year; 3.0 by 2025 needed −4.98 % a year:
     63 % of the change needed, moderate progress."""
