@@ -619,7 +619,7 @@ def print_http(
     )
     header = (
         f"  {'page':<26}{'req/s':>8}  {'spread':<22}{'share of bare':<22}"
-        f"{'cost in floors' if mode == 'uncached' else '':<18}{'target':<9}{'':<6}"
+        f"{'cost in floors' if mode == 'uncached' else '':<22}{'target':<9}{'':<6}"
         f"{'p50 ms':>8}{'p99 ms':>9}{'p99/p50':>8}  {'target':<8}"
     )
     print(header)
@@ -668,7 +668,7 @@ def print_http(
                 target_text = "(info)"
         print(
             f"  {PAGES[name]:<26}{rate(statistics.median(rps)):>8}  {spread(rps):<22}"
-            f"{ratio_text:<22}{floors_text:<18}{target_text:<9}{ratio_verdict:<6}"
+            f"{ratio_text:<22}{floors_text:<22}{target_text:<9}{ratio_verdict:<6}"
             f"{p50:>8.2f}{p99:>9.2f}{tail:>8.1f}  {tail_target:<5}{tail_verdict}"
         )
     errors = sum(r.errors for page in results.values() for r in page.runs)
