@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -520,6 +520,9 @@ class ReportQuerySet(models.QuerySet):
         """
         refresh_publication(self, ReportEvent)
         refresh_contributions(self, PublishedContribution)
+        refresh_report_counts(
+            self.order_by().values_list("period_id", flat=True), Report, PublishedReportCount
+        )
 
 
 class PublicReportQuerySet(ReportQuerySet):
@@ -611,6 +614,32 @@ def refresh_contributions(reports, contributions) -> None:
             for report, target, period, assignment, organisation, progress in rows
         ),
         batch_size=1000,
+    )
+
+
+def refresh_report_counts(periods, reports, counts) -> None:
+    """
+    Count again the published reports (``reports``, the model ``Report``) of ``periods`` (ids
+    of reporting periods) by the progress of their public version: ``counts`` (the model
+    ``PublishedReportCount``) gets a row per period and progress with how many reports of the
+    period are published, and how many of those are their organisation's latest published
+    report on their assignment. No row where there is no such report.
+
+    A function of querysets and models, like ``refresh_publication``, so that the migration
+    that introduced the model fills it in with exactly this code.
+    """
+    periods = sorted(set(periods))
+    counts.objects.filter(period__in=periods).delete()
+    rows = (
+        reports.objects.filter(period__in=periods, published_version__isnull=False)
+        .order_by()
+        .values("period_id", "published_version__progress")
+        .annotate(published=Count("pk"), latest=Count("pk", filter=Q(is_latest_published=True)))
+        .values_list("period_id", "published_version__progress", "published", "latest")
+    )
+    counts.objects.bulk_create(
+        counts(period_id=period, progress=progress, published=published, latest=latest)
+        for period, progress, published, latest in rows
     )
 
 
@@ -852,6 +881,39 @@ class PublishedContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.target_id}"
+
+
+class PublishedReportCount(models.Model):
+    """
+    How many reports of a reporting period are published with a progress, and how many of
+    those are their organisation's latest published report on their assignment: the public
+    read model of the progress counts.
+
+    Written by ``Report.objects.refresh_publication()`` (``refresh_report_counts``) whenever
+    a report is published or its publication facts change, never edited. The start page
+    reads its budget's progress and its periods' published reports from these few rows
+    instead of counting every published report of the budget on each request, which grows
+    with the data (figures in docs/performance.md, "Stored facts and read models").
+    """
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="published_report_counts"
+    )
+    progress = models.CharField(max_length=20, choices=Progress.choices)
+    published = models.PositiveIntegerField()
+    latest = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("published report count")
+        verbose_name_plural = _("published report counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "progress"], name="publishedreportcount_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.progress}: {self.published} ({self.latest} latest)"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

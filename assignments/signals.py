@@ -24,9 +24,11 @@ from .models import (
     Indicator,
     IndicatorTarget,
     Organisation,
+    PublishedReportCount,
     Report,
     ReportingPeriod,
     Responsibility,
+    refresh_report_counts,
 )
 
 PUBLIC_MODELS = [
@@ -88,6 +90,10 @@ def _report_deleted(sender, instance: Report, **kwargs) -> None:
         Report.objects.filter(
             assignment_id=instance.assignment_id, organisation_id=instance.organisation_id
         ).refresh_publication()
+    if instance.published_version_id is not None:
+        # Its period's counts, which the pair's refresh leaves alone if the pair has no
+        # other report in that period.
+        refresh_report_counts([instance.period_id], Report, PublishedReportCount)
 
 
 def connect() -> None:
