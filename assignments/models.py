@@ -521,7 +521,9 @@ class ReportQuerySet(models.QuerySet):
         refresh_publication(self, ReportEvent)
         refresh_contributions(self, PublishedContribution)
         refresh_report_counts(
-            self.order_by().values_list("period_id", flat=True), Report, PublishedReportCount
+            self.order_by().values_list("period_id", flat=True).distinct(),
+            Report,
+            PublishedReportCount,
         )
 
 

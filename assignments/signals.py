@@ -90,10 +90,9 @@ def _report_deleted(sender, instance: Report, **kwargs) -> None:
         Report.objects.filter(
             assignment_id=instance.assignment_id, organisation_id=instance.organisation_id
         ).refresh_publication()
-    if instance.published_version_id is not None:
-        # Its period's counts, which the pair's refresh leaves alone if the pair has no
-        # other report in that period.
-        refresh_report_counts([instance.period_id], Report, PublishedReportCount)
+    # Its period's counts, which the pair's refresh leaves alone if the pair has no other
+    # report in that period (and which a published version unset by an update still hold).
+    refresh_report_counts([instance.period_id], Report, PublishedReportCount)
 
 
 def connect() -> None:

@@ -1,8 +1,9 @@
 """
 Migrations are history: they import Django and the standard library only, never the
 project's own code, which moves and changes while what a migration does must not. And the
-data migrations that fill in the publication facts (0006) and the published contributions
-(0007) do so for a report published before they existed.
+data migrations that fill in the publication facts (0006), the published contributions
+(0007) and the published report counts (0011) do so for a report published before they
+existed.
 """
 
 from __future__ import annotations
@@ -194,5 +195,66 @@ def test_0006_and_0007_fill_in_a_report_published_before_them(reference_data):
         migrate(BEFORE)
         apps = migrate(AFTER)
         assert apps.get_model("assignments", "PublishedContribution").objects.count() == 2
+    finally:
+        MigrationExecutor(connection).migrate(leaves())
+
+
+# The data migration 0011
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0011_counts_the_reports_published_before_it():
+    apps = migrate(("assignments", "0010_reviewers_manage_indicators"))
+    try:
+        Budget = apps.get_model("goals", "Budget")
+        Organisation = apps.get_model("assignments", "Organisation")
+        Assignment = apps.get_model("assignments", "Assignment")
+        ReportingPeriod = apps.get_model("assignments", "ReportingPeriod")
+        Report = apps.get_model("assignments", "Report")
+        ReportVersion = apps.get_model("assignments", "ReportVersion")
+
+        budget = Budget.objects.create(year=2031, title="Budget 2031")
+        assignment = Assignment.objects.create(
+            budget=budget, code="M1", title="Luftkvalitet", text="Förbättra luften."
+        )
+        periods = [
+            ReportingPeriod.objects.create(
+                budget=budget,
+                name=name,
+                opens_on=datetime.date(2031, month, 1),
+                deadline=datetime.date(2031, month, 28),
+            )
+            for name, month in (("Delår", 3), ("Helår", 9))
+        ]
+
+        def report(slug, period, progress, *, latest, publish=True):
+            organisation, _ = Organisation.objects.get_or_create(
+                slug=slug, defaults={"name": slug, "kind": "namnd"}
+            )
+            report = Report.objects.create(
+                assignment=assignment, organisation=organisation, period=period
+            )
+            version = ReportVersion.objects.create(report=report, number=1, progress=progress)
+            report.current_version = version
+            report.status = "published" if publish else "submitted"
+            report.published_version = version if publish else None
+            report.is_latest_published = latest
+            report.save()
+
+        report("miljo", periods[0], "at_risk", latest=False)
+        report("miljo", periods[1], "on_track", latest=True)
+        report("gata", periods[0], "on_track", latest=True)
+        report("kultur", periods[0], "completed", latest=False, publish=False)
+
+        apps = migrate(("assignments", "0011_published_report_counts"))
+
+        PublishedReportCount = apps.get_model("assignments", "PublishedReportCount")
+        assert set(
+            PublishedReportCount.objects.values_list("period", "progress", "published", "latest")
+        ) == {
+            (periods[0].pk, "at_risk", 1, 0),
+            (periods[0].pk, "on_track", 1, 1),
+            (periods[1].pk, "on_track", 1, 1),
+        }
     finally:
         MigrationExecutor(connection).migrate(leaves())
