@@ -152,7 +152,7 @@ def test_the_stored_counts_say_what_counting_the_reports_says(world):
         deadline=world.period.deadline + datetime.timedelta(days=120),
     )
     progresses = list(Progress)
-    for n, organisation in enumerate(organisations):
+    for n in range(len(organisations)):
         assignment = world.assignment(organisations[: n + 1])
         for m, responsible in enumerate(organisations[: n + 1]):
             progress = progresses[(n + m) % len(progresses)]
