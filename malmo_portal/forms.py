@@ -4,13 +4,27 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 
 class PortalFormRenderer(TemplatesSetting):
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+def widget_attrs(attrs: dict) -> str:
+    """
+    A widget's attributes as Django's ``django/forms/widgets/attrs.html`` writes them: in
+    their order, each value escaped, a True value as the bare name and a False one left out.
+    """
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 class Select(forms.Select):
