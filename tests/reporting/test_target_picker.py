@@ -81,3 +81,14 @@ def test_the_picker_escapes_what_it_shows(draft):
         python, from_templates = both_renderings(ReportForm(instance=draft))
     assertHTMLEqual(python, from_templates)
     assert "Mål &lt;b&gt;&quot;fet&quot;&lt;/b&gt; &amp; mer" in python
+
+
+def test_a_goal_linked_by_one_of_its_targets_comes_first_and_open(draft):
+    draft.assignment.global_targets.add(GlobalTarget.objects.get(goal__framework="sdg", code="7.2"))
+    with translation.override("en"):
+        python, from_templates = both_renderings(ReportForm(instance=draft))
+    assertHTMLEqual(python, from_templates)
+    first = re.search(r"<details([^>]*)>\s*<summary>([^<]*)", python)
+    assert "target-group--linked" in first[1] and " open" in first[1]
+    assert first[2].startswith("Goal 7:")
+    assert python.count("target-group--linked") == 1
