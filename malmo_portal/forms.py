@@ -133,3 +133,17 @@ class RadioSelect(forms.RadioSelect):
                 parts.append("\n  </div>")
         parts.append("\n</div>")
         return mark_safe("".join(parts))
+
+
+class ClearableFileInput(forms.ClearableFileInput):
+    """Django's file input: in Python when there is no file yet (a new upload); with one, the
+    clear box and the link to it from Django's template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["is_initial"]:
+            return super().render(name, value, attrs, renderer)
+        return mark_safe(
+            f'<input type="{html_text(widget["type"])}" name="{html_text(widget["name"])}"'
+            f"{widget_attrs(widget['attrs'])}>"
+        )

@@ -203,7 +203,7 @@ class TargetsField(forms.TypedMultipleChoiceField):
         return list(GlobalTarget.objects.filter(pk__in=pks))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(portal_forms.ClearableFileInput):
     allow_multiple_selected = True
 
 

@@ -70,3 +70,23 @@ def test_select_writes_djangos_markup(choices, value):
     python = widget.render("transport", value, {"id": "id_transport"})
     assertHTMLEqual(python, forms.Select.render(widget, "transport", value, {"id": "id_transport"}))
     assert python.count("<option") == 3
+
+
+class _StoredFile:
+    url = "/media/plan.pdf"
+
+    def __str__(self) -> str:
+        return "plan <1>.pdf"
+
+
+@pytest.mark.parametrize("value", [None, "", _StoredFile()])
+@pytest.mark.parametrize("multiple", [False, True])
+def test_the_file_input_writes_djangos_markup(value, multiple):
+    widget_class = type(
+        "Files", (portal.ClearableFileInput,), {"allow_multiple_selected": multiple}
+    )
+    widget = widget_class(attrs={"accept": ".pdf,.docx", "data-max-bytes": 10})
+    for python, from_templates in both(widget, forms.ClearableFileInput, "files", value):
+        assertHTMLEqual(python, from_templates)
+        assert ("multiple" in python) == multiple
+        assert ('type="checkbox"' in python) == isinstance(value, _StoredFile)
