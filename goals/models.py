@@ -32,11 +32,24 @@ class LocalizedText:
         return self.text
 
 
+def text_language() -> str:
+    """The language to show the reference texts in: the active one where they are stored in
+    it, English otherwise."""
+    language = (get_language() or "sv").split("-")[0]
+    return language if language in TEXT_LANGUAGES else FALLBACK_LANGUAGE
+
+
+def pick_text(text: str, english: str, language: str) -> LocalizedText:
+    """``text`` in ``language`` (``text_language()``), or ``english`` where it is empty: for
+    texts read as columns (``values_list``) rather than as a model's fields."""
+    if text:
+        return LocalizedText(text, language, is_fallback=False)
+    return LocalizedText(english, FALLBACK_LANGUAGE, True)
+
+
 def localized(obj: models.Model, field: str) -> LocalizedText:
     """Return ``obj.<field>_<language>`` for the active language, falling back to English."""
-    language = (get_language() or "sv").split("-")[0]
-    if language not in TEXT_LANGUAGES:
-        language = FALLBACK_LANGUAGE
+    language = text_language()
     text = getattr(obj, f"{field}_{language}", "")
     if text:
         return LocalizedText(text, language, is_fallback=False)

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize_input, number_format
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments import uploads
@@ -21,6 +23,7 @@ from assignments.models import (
     TEXT_MAX_LENGTH,
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
+    Assignment,
     Indicator,
     Report,
     ReportContent,
@@ -29,7 +32,9 @@ from assignments.models import (
 from assignments.selectors.reported_values import IndicatorValues, previous_values, value_groups
 from assignments.services import ValueInput
 from assignments.services.indicators import breakdowns_of, check_number
-from goals.models import Framework, GlobalTarget, LocalizedText
+from goals.models import Framework, GlobalTarget, LocalizedText, pick_text, text_language
+from malmo_portal import forms as portal_forms
+from malmo_portal.forms import html_text, widget_attrs
 from malmo_portal.params import BIGINT_MAX
 
 
@@ -57,10 +62,76 @@ class GoalGroup:
 
 
 class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    """Checkboxes in one fieldset per group (per global goal), folded when none is ticked."""
+    """
+    Checkboxes in one fieldset per group (per global goal), folded when none is ticked.
+
+    The markup is the templates'; ``render`` writes the same in Python (tests hold it to
+    them), as a template include per option made the 169 targets most of the report form's
+    time (docs/performance.md).
+    """
 
     template_name = "reporting/widgets/grouped_checkboxes.html"
     option_template_name = "reporting/widgets/grouped_checkbox_option.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        page_language = (get_language() or "").split("-")[0]
+        linked_note = html_text(gettext("linked to the assignment"))
+        widget_id = widget["attrs"].get("id")
+        parts = [
+            f'<div class="target-picker" id="{html_text(widget_id)}">'
+            if widget_id
+            else '<div class="target-picker">'
+        ]
+        for group, options, _index in widget["optgroups"]:
+            title = html_text(group)
+            if group.linked:
+                parts.append(
+                    '<details class="target-group target-group--linked" open>\n'
+                    f"<summary>{title} "
+                    f'<span class="target-group__linked">({linked_note})</span></summary>'
+                )
+            else:
+                opened = " open" if any(option["selected"] for option in options) else ""
+                parts.append(f'<details class="target-group"{opened}>\n<summary>{title}</summary>')
+            parts.append(
+                f'<fieldset>\n<legend class="visually-hidden">{title}</legend>\n'
+                '<ul class="target-group__list">'
+            )
+            for option in options:
+                option_attrs = option["attrs"]
+                label = option["label"]
+                text = label.text
+                # goals_tags.lang_marked, with the page's language looked up once
+                if text.text and text.lang != page_language:
+                    text_html = f'<span lang="{text.lang}">{html_text(text.text)}</span>'
+                else:
+                    text_html = html_text(text.text)
+                value_attr = (
+                    "" if option["value"] is None else f' value="{html_text(option["value"])}"'
+                )
+                parts.append(
+                    f'<li><input type="{option["type"]}" name="{html_text(option["name"])}"'
+                    f"{value_attr}{widget_attrs(option_attrs)}>"
+                    f'<label for="{html_text(option_attrs.get("id", ""))}">'
+                    f'<span class="target-list__code">{html_text(label.code)}</span> '
+                    f"{text_html}</label></li>"
+                )
+            parts.append("</ul>\n</fieldset>\n</details>")
+        parts.append("</div>")
+        return mark_safe("\n".join(parts))
+
+
+class GroupedChoices(BaseChoiceIterator):
+    """Choices by group, already in the shape Django normalizes choices to: given as such an
+    iterator, the field and its widget take them as they are, instead of walking every
+    target's label twice to normalize them again."""
+
+    def __init__(self, groups: list) -> None:
+        self.groups = groups
+
+    def __iter__(self):
+        return iter(self.groups)
 
 
 class TargetsField(forms.TypedMultipleChoiceField):
@@ -70,30 +141,69 @@ class TargetsField(forms.TypedMultipleChoiceField):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("coerce", int)
-        super().__init__(choices=self.grouped_choices, **kwargs)
+        super().__init__(choices=lambda: TargetsField.grouped_choices()[0], **kwargs)
 
     @staticmethod
-    def grouped_choices(linked: frozenset[int] = frozenset()) -> list:
+    def grouped_choices(
+        *, assignment: Assignment | None = None, report: Report | None = None
+    ) -> tuple[GroupedChoices, list[int]]:
         """
-        The targets by goal; the goals the assignment links to (``linked``: goal numbers)
-        come first, marked, so the reporter sees at once what the council pointed to.
+        The targets by goal, as choices; the goals ``assignment`` links to (itself or by one
+        of their targets) come first, marked, so the reporter sees at once what the council
+        pointed to. With them, the targets ``report`` contributes to.
         """
+        language = text_language()
+        label = gettext("Goal")  # GlobalGoal.label of an Agenda 2030 goal
+        # Rows, not model instances: 169 targets and their goals, on every form. The links
+        # are read from their tables without joins, and matched to the targets here: four
+        # simple queries cost less to build than one with a subquery for each.
+        targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).values_list(
+            "pk",
+            "code",
+            f"text_{language}",
+            "text_en",
+            "goal_id",
+            "goal__number",
+            f"goal__title_{language}",
+            "goal__title_en",
+        )
+        linked_goals: set[int] = set()
+        if assignment is not None:
+            linked_goals.update(
+                Assignment.global_goals.through.objects.filter(
+                    assignment_id=assignment.pk
+                ).values_list("globalgoal_id", flat=True)
+            )
+            linked_targets = set(
+                Assignment.global_targets.through.objects.filter(
+                    assignment_id=assignment.pk
+                ).values_list("globaltarget_id", flat=True)
+            )
+        ticked: list[int] = []
+        if report is not None:
+            ticked = list(
+                Report.contributed_targets.through.objects.filter(report_id=report.pk).values_list(
+                    "globaltarget_id", flat=True
+                )
+            )
+        rows = list(targets)
+        if assignment is not None:
+            linked_goals.update(row[4] for row in rows if row[0] in linked_targets)
         groups: dict[int, tuple[GoalGroup, list]] = {}
-        targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).select_related("goal")
-        for target in targets:
-            goal = target.goal
-            if goal.number not in groups:
-                title = f"{goal.label} {goal.number}: {goal.title}"
-                groups[goal.number] = (GoalGroup(goal.number, title, goal.number in linked), [])
-            groups[goal.number][1].append((target.pk, TargetLabel(target.code, target.text)))
-        return sorted(groups.values(), key=lambda group: not group[0].linked)
+        for pk, code, text, text_en, goal_id, number, goal_title, goal_title_en in rows:
+            if goal_id not in groups:
+                title = f"{label} {number}: {pick_text(goal_title, goal_title_en, language)}"
+                groups[goal_id] = (GoalGroup(number, title, goal_id in linked_goals), [])
+            groups[goal_id][1].append((pk, TargetLabel(code, pick_text(text, text_en, language))))
+        ordered = sorted(groups.values(), key=lambda group: not group[0].linked)
+        return GroupedChoices(ordered), ticked
 
     def clean(self, value):
         pks = super().clean(value)
         return list(GlobalTarget.objects.filter(pk__in=pks))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(portal_forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
@@ -141,6 +251,8 @@ class ValueField(forms.DecimalField):
     (a point is read as the decimal point in Swedish too; a comma in English is refused, not
     guessed at). Spaces between the digits, as in "1 234,5", are allowed. Empty is no value.
     """
+
+    widget = portal_forms.TextInput  # what a localized DecimalField has, in Python
 
     def __init__(self, **kwargs) -> None:
         super().__init__(
@@ -214,19 +326,20 @@ class ReportForm(forms.ModelForm):
         label=_("Attach documents"),
         required=False,
     )
-    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+    edit_version = forms.IntegerField(widget=portal_forms.HiddenInput)
 
     class Meta:
         model = Report
         fields = ReportContent.CONTENT_FIELDS
         widgets = {
-            "progress": forms.RadioSelect,
-            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
-            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": SUMMARY_MAX_LENGTH}),
-            "narrative": forms.Textarea(attrs={"rows": 8}),
-            "global_goals_integration": forms.Textarea(attrs={"rows": 6}),
-            "next_steps": forms.Textarea(attrs={"rows": 4}),
-            "obstacles": forms.Textarea(attrs={"rows": 4}),
+            # Django's markup, written in Python (malmo_portal.forms)
+            "progress": portal_forms.RadioSelect,
+            "percent_complete": portal_forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "summary": portal_forms.Textarea(attrs={"rows": 3, "maxlength": SUMMARY_MAX_LENGTH}),
+            "narrative": portal_forms.Textarea(attrs={"rows": 8}),
+            "global_goals_integration": portal_forms.Textarea(attrs={"rows": 6}),
+            "next_steps": portal_forms.Textarea(attrs={"rows": 4}),
+            "obstacles": portal_forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
@@ -253,19 +366,14 @@ class ReportForm(forms.ModelForm):
             field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
             field.widget.attrs["data-maxlength"] = TEXT_MAX_LENGTH
             field.help_text = f"{field.help_text} {limit}".strip()
-        assignment = self.instance.assignment if self.instance.assignment_id else None
-        if assignment is not None:
-            linked = frozenset(
-                assignment.global_goals.values_list("number", flat=True)
-            ) | frozenset(assignment.global_targets.values_list("goal__number", flat=True))
-            cast(TargetsField, self.fields["targets"]).choices = TargetsField.grouped_choices(
-                linked
-            )
+        choices, ticked = TargetsField.grouped_choices(
+            assignment=self.instance.assignment if self.instance.assignment_id else None,
+            report=self.instance if self.instance.pk is not None else None,
+        )
+        cast(TargetsField, self.fields["targets"]).choices = choices
         if not self.is_bound:
             self.initial["edit_version"] = self.instance.edit_version
-            self.initial["targets"] = list(
-                self.instance.contributed_targets.values_list("pk", flat=True)
-            )
+            self.initial["targets"] = ticked
         self.indicator_fields: list[IndicatorFields] = []
         if self.instance.pk is not None:
             self._add_value_fields()
@@ -303,6 +411,7 @@ class ReportForm(forms.ModelForm):
                 series_fields.append((self[name], series.dimension, series.category))
             name = note_field_name(indicator)
             self.fields[name] = forms.CharField(
+                widget=portal_forms.TextInput,
                 label=f"{indicator.code}: {gettext('Note')}",
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
