@@ -58,6 +58,7 @@ from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarge
 from malmo_portal.forms import Select
 
 from . import charts
+from .detail_rows import OrganisationRow, ProgressCell, RowWriter
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -374,20 +375,6 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 # One assignment
 
 
-@dataclass
-class ProgressCell:
-    period: ReportingPeriod
-    report: Report | None
-
-
-@dataclass
-class OrganisationRow:
-    organisation: Organisation
-    role: str | None
-    cells: list[ProgressCell]
-    latest: Report | None = None
-
-
 @public_page
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assignment in full, its progress period by period in each organisation's word, and
@@ -403,11 +390,20 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _sort_responsibilities(assignment)
     periods = list(assignment.budget.periods.order_by("deadline", "pk"))
+    # Only what the page shows of each report: the longer texts are the report page's.
     reports = list(
         Report.objects.public()
-        .select_related("published_version")
+        .select_related("published_version", "organisation")
+        .only(
+            "assignment_id",
+            "organisation__name",
+            "organisation__slug",
+            "period_id",
+            "published_at",
+            "published_version__progress",
+            "published_version__percent_complete",
+        )
         .filter(assignment=assignment)
-        .select_related("organisation", "period__budget")
         .order_by("organisation__name", "period__deadline", "period__pk")
     )
     by_key = {(r.organisation_id, r.period_id): r for r in reports}
@@ -422,11 +418,16 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     for organisation, role in organisations.values():
         cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods]
+        for cell in cells:
+            if cell.report:
+                cell.report.period = cell.period  # the budget's, already read
         published = [c.report for c in cells if c.report]
         rows.append(
             OrganisationRow(organisation, role, cells, published[-1] if published else None)
         )
 
+    reported_period_ids = {r.period_id for r in reports}
+    writer = RowWriter()
     over_periods = []
     for period in periods:
         counts = empty_counts()
@@ -443,7 +444,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": periods,
             "rows": rows,
             "reported_rows": [row for row in rows if row.latest],
+            "progress_rows": writer.progress_rows(rows),
+            "latest_rows": writer.latest_rows(row for row in rows if row.latest),
             "has_reports": bool(reports),
+            "reported_periods": [p for p in periods if p.pk in reported_period_ids],
             "indicators": indicator_summaries(assignment.indicators.all()),
             "chart": (
                 charts.progress_over_periods(over_periods, chart_id="assignment-progress")
@@ -497,8 +501,13 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-period__deadline", "-period__pk")
     )
     responsibilities = list(
-        organisation.responsibilities.select_related(
-            "assignment__budget", "assignment__council_goal__area"
+        organisation.responsibilities.select_related("assignment__budget")
+        .only(
+            "organisation_id",
+            "role",
+            "assignment__code",
+            "assignment__title",
+            "assignment__budget__year",
         )
         .annotate(
             latest_report=Subquery(latest.values("pk")[:1]),
@@ -506,15 +515,19 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .order_by("-assignment__budget__year", "assignment__code", "assignment__pk")
     )
-    for responsibility in responsibilities:
-        responsibility.latest_progress_label = (
-            Progress(responsibility.latest_progress).label if responsibility.latest_progress else ""
-        )
     reports = list(
         Report.objects.public()
-        .select_related("published_version")
+        .select_related("published_version", "assignment", "period__budget")
+        .only(
+            "organisation_id",
+            "published_at",
+            "published_version__progress",
+            "assignment__code",
+            "assignment__title",
+            "period__name",
+            "period__budget__year",
+        )
         .filter(organisation=organisation)
-        .select_related("assignment", "period__budget")
         .order_by("-period__deadline", "-period__pk", "assignment__code")
     )
     published_versions = Report.objects.public().filter(organisation=organisation)
@@ -527,6 +540,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("goal")
         .order_by("goal__framework", "goal__number", "position")
     )
+    writer = RowWriter()
     its_assignments = Responsibility.objects.filter(organisation=organisation).values("assignment")
     goals = list(
         GlobalGoal.objects.filter(
@@ -549,9 +563,12 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "responsibilities": responsibilities,
+            "responsibility_rows": writer.responsibility_rows(responsibilities),
             "reports": reports,
+            "report_rows": writer.report_rows(reports),
             "goals": goals,
             "targets": targets,
+            "target_list": writer.target_list(targets),
         },
     )
 

@@ -1,0 +1,241 @@
+"""
+The repeated rows of the assignment page and the organisation page, written in Python.
+
+An include per table cell cost these pages more than everything else they do (some 1,300
+template renders on the assignment page of an assignment given to every committee); each
+row is built here as one string, every value escaped, with the same markup
+``public/_progress.html`` and ``public/_progress_link.html`` give. What is the same in every
+row (the translated words, the start and end of each address, each progress value's mark,
+each day's date) is worked out once per page by a ``RowWriter``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from assignments.models import (
+    Organisation,
+    Progress,
+    Report,
+    ReportingPeriod,
+    Responsibility,
+    ResponsibilityRole,
+)
+from goals.models import GlobalTarget
+from goals.models import localized as localized_text
+from goals.templatetags.goals_tags import lang_marked
+from malmo_portal.templatetags.site_tags import DIGITS, SLUG, path
+
+
+def _escape(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _route(name: str, *, slugs: bool = False) -> Callable[[int | str], str]:
+    """A function giving ``path(name, argument)``, the route worked out once: for a primary
+    key, or a slug if the route takes slugs; ``path`` itself for anything else (a text to be
+    quoted)."""
+    head, tail = path(name, ROUTE_MARKER).split(ROUTE_MARKER)
+
+    def route(argument: int | str) -> str:
+        value = str(argument)
+        if DIGITS.fullmatch(value) or (slugs and SLUG.fullmatch(value)):
+            return f"{head}{value}{tail}"
+        return path(name, argument)
+
+    return route
+
+
+# A value no address contains but as the argument it stands for.
+ROUTE_MARKER = "9081726354"
+
+
+@dataclass
+class ProgressCell:
+    period: ReportingPeriod
+    report: Report | None
+
+
+@dataclass
+class OrganisationRow:
+    """A committee or company on an assignment: its progress in each reporting period, and
+    its latest published report."""
+
+    organisation: Organisation
+    role: str | None
+    cells: list[ProgressCell]
+    latest: Report | None = None
+
+
+class RowWriter:
+    """Writes the pages' repeated rows as HTML, escaping every value; made once per page,
+    in the page's language."""
+
+    def __init__(self) -> None:
+        self.report_url = _route("public:report_detail")
+        self.organisation_url = _route("public:organisation_detail", slugs=True)
+        self.assignment_url = _route("public:assignment_detail")
+        self.read_the_report = _escape(gettext("read the report"))
+        self._progress: dict[str, str] = {}
+        self._days: dict[datetime.date, str] = {}
+        self._periods: dict[int, str] = {}
+
+    def progress(self, value: str) -> str:
+        """A progress value in words with its mark, as ``public/_progress.html``."""
+        if value not in self._progress:
+            try:
+                label = Progress(value).label
+            except ValueError:  # not one of the choices: shown as it is, as Django does
+                label = value
+            self._progress[value] = (
+                f'<span class="progress-status progress-status--{_escape(value)}">'
+                f"{_escape(label)}</span>"
+            )
+        return self._progress[value]
+
+    def progress_link(self, report_pk: int, value: str) -> str:
+        """A progress value linked to its report, as ``public/_progress_link.html``."""
+        return (
+            f'<a href="{self.report_url(int(report_pk))}">{self.progress(value)}'
+            f'<span class="visually-hidden"> – {self.read_the_report}</span></a>'
+        )
+
+    def published(self, published_at: datetime.datetime | None) -> str:
+        """The day a report was published, in the portal's time zone, as the templates'
+        ``date`` filter shows it."""
+        if published_at is None:
+            return ""
+        day = timezone.localtime(published_at).date()
+        if day not in self._days:
+            self._days[day] = (
+                f'<time datetime="{dateformat.format(day, "Y-m-d")}">'
+                f"{_escape(dateformat.format(day, 'j F Y'))}</time>"
+            )
+        return self._days[day]
+
+    def period(self, period: ReportingPeriod) -> str:
+        if period.pk not in self._periods:
+            self._periods[period.pk] = f'<span lang="sv">{_escape(period)}</span>'
+        return self._periods[period.pk]
+
+    def _organisation(self, organisation: Organisation) -> str:
+        return (
+            f'<a href="{_escape(self.organisation_url(organisation.slug))}">'
+            f"{_escape(organisation.name)}</a>"
+        )
+
+    # The assignment page
+
+    def progress_rows(self, rows: Iterable[OrganisationRow]) -> SafeString:
+        """The progress table's rows: each organisation, then a cell per period."""
+        taking_part = f' <span class="muted">({_escape(gettext("taking part"))})</span>'
+        none = (
+            '<td><span aria-hidden="true">–</span><span class="visually-hidden">'
+            f"{_escape(gettext('No published report'))}</span></td>"
+        )
+        written = []
+        for row in rows:
+            cells = "".join(
+                f"<td>{self.progress_link(cell.report.pk, cell.report.published_version.progress)}"  # type: ignore[union-attr]
+                "</td>"
+                if cell.report
+                else none
+                for cell in row.cells
+            )
+            role = taking_part if row.role == ResponsibilityRole.PARTICIPANT else ""
+            written.append(
+                f'<tr><th scope="row">{self._organisation(row.organisation)}{role}</th>{cells}</tr>'
+            )
+        return mark_safe("".join(written))  # every value is escaped above
+
+    def latest_rows(self, rows: Iterable[OrganisationRow]) -> SafeString:
+        """The latest reports' table's rows: the organisation, the report's period, its
+        progress, when it was published, and a link to read it."""
+        complete = gettext("%(percent)s %% complete")
+        read = gettext("Read the report of %(organisation)s")
+        written = []
+        for row in rows:
+            report = row.latest
+            assert report is not None and report.published_version is not None
+            version = report.published_version
+            percent = (
+                f' <span class="muted">'
+                f"{_escape(complete % {'percent': version.percent_complete})}</span>"
+                if version.percent_complete is not None
+                else ""
+            )
+            link = _escape(read % {"organisation": row.organisation.name})
+            written.append(
+                f'<tr><th scope="row">{self._organisation(row.organisation)}</th>'
+                f"<td>{self.period(report.period)}</td>"
+                f"<td>{self.progress(version.progress)}{percent}</td>"
+                f"<td>{self.published(report.published_at)}</td>"
+                f'<td><a href="{self.report_url(report.pk)}">{link}</a></td></tr>'
+            )
+        return mark_safe("".join(written))  # every value is escaped above
+
+    # The organisation page
+
+    def responsibility_rows(self, responsibilities: Iterable[Responsibility]) -> SafeString:
+        """The organisation's assignments: each assignment, its year, the role and the latest
+        published progress, linked to its report (``latest_report`` and ``latest_progress``
+        annotated)."""
+        none = f'<span class="muted">{_escape(gettext("No published report yet"))}</span>'
+        roles = {value: _escape(label) for value, label in ResponsibilityRole.choices}
+        written = []
+        for responsibility in responsibilities:
+            assignment = responsibility.assignment
+            latest = responsibility.latest_report  # type: ignore[attr-defined]
+            progress = (
+                self.progress_link(latest, responsibility.latest_progress)  # type: ignore[attr-defined]
+                if latest
+                else none
+            )
+            written.append(
+                f'<tr><th scope="row"><a href="{self.assignment_url(assignment.pk)}">'
+                f'<span class="code">{_escape(assignment.code)}</span> '
+                f'<span lang="sv">{_escape(assignment.title)}</span></a></th>'
+                f"<td>{assignment.budget.year}</td>"
+                f"<td>{roles.get(responsibility.role, _escape(responsibility.role))}</td>"
+                f"<td>{progress}</td></tr>"
+            )
+        return mark_safe("".join(written))  # every value is escaped above
+
+    def report_rows(self, reports: Iterable[Report]) -> SafeString:
+        """The organisation's published reports: each assignment, linked to the report, the
+        period, the progress and when it was published."""
+        written = []
+        for report in reports:
+            assert report.published_version is not None  # only published reports
+            written.append(
+                f'<tr><th scope="row"><a href="{self.report_url(report.pk)}">'
+                f'<span class="code">{_escape(report.assignment.code)}</span> '
+                f'<span lang="sv">{_escape(report.assignment.title)}</span></a></th>'
+                f"<td>{self.period(report.period)}</td>"
+                f"<td>{self.progress(report.published_version.progress)}</td>"
+                f"<td>{self.published(report.published_at)}</td></tr>"
+            )
+        return mark_safe("".join(written))  # every value is escaped above
+
+    def target_list(self, targets: Iterable[GlobalTarget]) -> SafeString:
+        """Targets with their code and text, as ``includes/_target_list.html`` gives them."""
+        items = "".join(
+            '<li class="target-list__item"><span class="target-list__code '
+            f'{_target_class(target)}">{_escape(target.code)}</span> '
+            f'<span class="target-list__text">{lang_marked(localized_text(target, "text"))}'
+            "</span></li>"
+            for target in targets
+        )
+        return mark_safe(f'<ul class="target-list">{items}</ul>')  # escaped above
+
+
+def _target_class(target: GlobalTarget) -> str:
+    goal = target.goal
+    return f"sdg-{int(goal.number)}" if goal.framework == "sdg" else "goal-tile--mdg"
