@@ -23,12 +23,10 @@ from django.utils.translation import gettext
 from assignments.models import (
     Organisation,
     Progress,
-    Report,
     ReportingPeriod,
-    Responsibility,
     ResponsibilityRole,
 )
-from goals.models import GlobalTarget
+from goals.models import GlobalGoal, GlobalTarget
 from goals.models import localized as localized_text
 from goals.templatetags.goals_tags import lang_marked
 from malmo_portal.templatetags.site_tags import DIGITS, SLUG, path
@@ -57,10 +55,22 @@ def _route(name: str, *, slugs: bool = False) -> Callable[[int | str], str]:
 ROUTE_MARKER = "9081726354"
 
 
+@dataclass(frozen=True)
+class PublishedReport:
+    """What the assignment page shows of a published report: its progress, and when."""
+
+    pk: int
+    organisation_id: int
+    period: ReportingPeriod
+    progress: str
+    percent_complete: int | None
+    published_at: datetime.datetime | None
+
+
 @dataclass
 class ProgressCell:
     period: ReportingPeriod
-    report: Report | None
+    report: PublishedReport | None
 
 
 @dataclass
@@ -71,7 +81,37 @@ class OrganisationRow:
     organisation: Organisation
     role: str | None
     cells: list[ProgressCell]
-    latest: Report | None = None
+    latest: PublishedReport | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationReport:
+    """What the organisation page shows of one of its published reports."""
+
+    pk: int
+    assignment_id: int
+    code: str
+    title: str
+    period_name: str
+    year: int
+    progress: str
+    published_at: datetime.datetime | None
+
+    @property
+    def period(self) -> str:
+        return f"{self.period_name} {self.year}"  # as ReportingPeriod's str()
+
+
+@dataclass(frozen=True)
+class OrganisationAssignment:
+    """An assignment of an organisation, its role in it, and its latest published report."""
+
+    pk: int
+    code: str
+    title: str
+    year: int
+    role: str
+    latest: OrganisationReport | None
 
 
 class RowWriter:
@@ -85,7 +125,7 @@ class RowWriter:
         self.read_the_report = _escape(gettext("read the report"))
         self._progress: dict[str, str] = {}
         self._days: dict[datetime.date, str] = {}
-        self._periods: dict[int, str] = {}
+        self._periods: dict[str, str] = {}
 
     def progress(self, value: str) -> str:
         """A progress value in words with its mark, as ``public/_progress.html``."""
@@ -120,10 +160,11 @@ class RowWriter:
             )
         return self._days[day]
 
-    def period(self, period: ReportingPeriod) -> str:
-        if period.pk not in self._periods:
-            self._periods[period.pk] = f'<span lang="sv">{_escape(period)}</span>'
-        return self._periods[period.pk]
+    def period(self, period: ReportingPeriod | str) -> str:
+        key = str(period)
+        if key not in self._periods:
+            self._periods[key] = f'<span lang="sv">{_escape(key)}</span>'
+        return self._periods[key]
 
     def _organisation(self, organisation: Organisation) -> str:
         return (
@@ -143,8 +184,7 @@ class RowWriter:
         written = []
         for row in rows:
             cells = "".join(
-                f"<td>{self.progress_link(cell.report.pk, cell.report.published_version.progress)}"  # type: ignore[union-attr]
-                "</td>"
+                f"<td>{self.progress_link(cell.report.pk, cell.report.progress)}</td>"
                 if cell.report
                 else none
                 for cell in row.cells
@@ -163,19 +203,18 @@ class RowWriter:
         written = []
         for row in rows:
             report = row.latest
-            assert report is not None and report.published_version is not None
-            version = report.published_version
+            assert report is not None
             percent = (
                 f' <span class="muted">'
-                f"{_escape(complete % {'percent': version.percent_complete})}</span>"
-                if version.percent_complete is not None
+                f"{_escape(complete % {'percent': report.percent_complete})}</span>"
+                if report.percent_complete is not None
                 else ""
             )
             link = _escape(read % {"organisation": row.organisation.name})
             written.append(
                 f'<tr><th scope="row">{self._organisation(row.organisation)}</th>'
                 f"<td>{self.period(report.period)}</td>"
-                f"<td>{self.progress(version.progress)}{percent}</td>"
+                f"<td>{self.progress(report.progress)}{percent}</td>"
                 f"<td>{self.published(report.published_at)}</td>"
                 f'<td><a href="{self.report_url(report.pk)}">{link}</a></td></tr>'
             )
@@ -183,46 +222,55 @@ class RowWriter:
 
     # The organisation page
 
-    def responsibility_rows(self, responsibilities: Iterable[Responsibility]) -> SafeString:
+    def responsibility_rows(self, assignments: Iterable[OrganisationAssignment]) -> SafeString:
         """The organisation's assignments: each assignment, its year, the role and the latest
-        published progress, linked to its report (``latest_report`` and ``latest_progress``
-        annotated)."""
+        published progress, linked to its report."""
         none = f'<span class="muted">{_escape(gettext("No published report yet"))}</span>'
         roles = {value: _escape(label) for value, label in ResponsibilityRole.choices}
         written = []
-        for responsibility in responsibilities:
-            assignment = responsibility.assignment
-            latest = responsibility.latest_report  # type: ignore[attr-defined]
-            progress = (
-                self.progress_link(latest, responsibility.latest_progress)  # type: ignore[attr-defined]
-                if latest
-                else none
-            )
+        for assignment in assignments:
+            latest = assignment.latest
+            progress = self.progress_link(latest.pk, latest.progress) if latest else none
             written.append(
                 f'<tr><th scope="row"><a href="{self.assignment_url(assignment.pk)}">'
                 f'<span class="code">{_escape(assignment.code)}</span> '
                 f'<span lang="sv">{_escape(assignment.title)}</span></a></th>'
-                f"<td>{assignment.budget.year}</td>"
-                f"<td>{roles.get(responsibility.role, _escape(responsibility.role))}</td>"
+                f"<td>{assignment.year}</td>"
+                f"<td>{roles.get(assignment.role, _escape(assignment.role))}</td>"
                 f"<td>{progress}</td></tr>"
             )
         return mark_safe("".join(written))  # every value is escaped above
 
-    def report_rows(self, reports: Iterable[Report]) -> SafeString:
+    def report_rows(self, reports: Iterable[OrganisationReport]) -> SafeString:
         """The organisation's published reports: each assignment, linked to the report, the
         period, the progress and when it was published."""
-        written = []
-        for report in reports:
-            assert report.published_version is not None  # only published reports
-            written.append(
-                f'<tr><th scope="row"><a href="{self.report_url(report.pk)}">'
-                f'<span class="code">{_escape(report.assignment.code)}</span> '
-                f'<span lang="sv">{_escape(report.assignment.title)}</span></a></th>'
-                f"<td>{self.period(report.period)}</td>"
-                f"<td>{self.progress(report.published_version.progress)}</td>"
-                f"<td>{self.published(report.published_at)}</td></tr>"
-            )
+        written = [
+            f'<tr><th scope="row"><a href="{self.report_url(report.pk)}">'
+            f'<span class="code">{_escape(report.code)}</span> '
+            f'<span lang="sv">{_escape(report.title)}</span></a></th>'
+            f"<td>{self.period(report.period)}</td>"
+            f"<td>{self.progress(report.progress)}</td>"
+            f"<td>{self.published(report.published_at)}</td></tr>"
+            for report in reports
+        ]
         return mark_safe("".join(written))  # every value is escaped above
+
+    def organisation_items(self, organisations: Iterable[Organisation]) -> SafeString:
+        """Organisations as list items, each linked to its page."""
+        return mark_safe(  # escaped in _organisation
+            "".join(f"<li>{self._organisation(o)}</li>" for o in organisations)
+        )
+
+    def goal_tiles(self, goals: Iterable[GlobalGoal], label: str) -> SafeString:
+        """Global goals as tiles, as ``includes/_goal_tiles.html`` gives them."""
+        items = "".join(
+            f'<li class="goal-tile {_goal_class(goal)}">'
+            f'<span class="goal-tile__number">{_escape(goal.label)} {int(goal.number)}</span> '
+            f'<span class="goal-tile__title">{lang_marked(localized_text(goal, "title"))}'
+            "</span></li>"
+            for goal in goals
+        )
+        return mark_safe(f'<ul class="goal-tiles" aria-label="{_escape(label)}">{items}</ul>')
 
     def target_list(self, targets: Iterable[GlobalTarget]) -> SafeString:
         """Targets with their code and text, as ``includes/_target_list.html`` gives them."""
@@ -236,6 +284,9 @@ class RowWriter:
         return mark_safe(f'<ul class="target-list">{items}</ul>')  # escaped above
 
 
-def _target_class(target: GlobalTarget) -> str:
-    goal = target.goal
+def _goal_class(goal: GlobalGoal) -> str:
     return f"sdg-{int(goal.number)}" if goal.framework == "sdg" else "goal-tile--mdg"
+
+
+def _target_class(target: GlobalTarget) -> str:
+    return _goal_class(target.goal)

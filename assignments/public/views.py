@@ -31,11 +31,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments.caching import public_page
@@ -58,7 +58,14 @@ from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarge
 from malmo_portal.forms import Select
 
 from . import charts
-from .detail_rows import OrganisationRow, ProgressCell, RowWriter
+from .detail_rows import (
+    OrganisationAssignment,
+    OrganisationReport,
+    OrganisationRow,
+    ProgressCell,
+    PublishedReport,
+    RowWriter,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -381,7 +388,12 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     its indicators."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
-            prefetch.responsibilities(),
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("organisation")
+                .only("assignment_id", "role", "organisation__name", "organisation__slug")
+                .order_by("role", "organisation__name"),
+            ),
             prefetch.global_goals(),
             prefetch.global_targets(),
             indicators_prefetch(),
@@ -389,65 +401,85 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     _sort_responsibilities(assignment)
-    periods = list(assignment.budget.periods.order_by("deadline", "pk"))
-    # Only what the page shows of each report: the longer texts are the report page's.
-    reports = list(
+    periods = {p.pk: p for p in assignment.budget.periods.order_by("deadline", "pk")}
+    # What the page shows of each report, as plain rows rather than three models each: the
+    # longer texts are the report page's.
+    reports = []
+    names: dict[int, tuple[str, str]] = {}
+    for report_pk, organisation_id, name, slug, period_id, progress, percent, published in (
         Report.objects.public()
-        .select_related("published_version", "organisation")
-        .only(
-            "assignment_id",
+        .filter(assignment=assignment)
+        .order_by("organisation__name", "period__deadline", "period__pk")
+        .values_list(
+            "pk",
+            "organisation_id",
             "organisation__name",
             "organisation__slug",
             "period_id",
-            "published_at",
             "published_version__progress",
             "published_version__percent_complete",
+            "published_at",
         )
-        .filter(assignment=assignment)
-        .order_by("organisation__name", "period__deadline", "period__pk")
-    )
-    by_key = {(r.organisation_id, r.period_id): r for r in reports}
+    ):
+        if period_id in periods:  # the assignment's budget's, as every report's should be
+            period = periods[period_id]
+            reports.append(
+                PublishedReport(report_pk, organisation_id, period, progress, percent, published)
+            )
+            names[organisation_id] = (name, slug)
+    by_key = {(r.organisation_id, r.period.pk): r for r in reports}
 
     # Responsible organisations first, as the budget names them; then any organisation whose
     # published report remains after it stopped being responsible.
     organisations: dict[int, tuple[Organisation, str | None]] = {
         r.organisation_id: (r.organisation, r.role) for r in assignment.responsibilities.all()
     }
-    for report in reports:
-        organisations.setdefault(report.organisation_id, (report.organisation, None))
+    for organisation_id, (name, slug) in names.items():
+        if organisation_id not in organisations:
+            organisations[organisation_id] = (
+                Organisation(pk=organisation_id, name=name, slug=slug),
+                None,
+            )
     rows = []
     for organisation, role in organisations.values():
-        cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods]
-        for cell in cells:
-            if cell.report:
-                cell.report.period = cell.period  # the budget's, already read
+        cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods.values()]
         published = [c.report for c in cells if c.report]
         rows.append(
             OrganisationRow(organisation, role, cells, published[-1] if published else None)
         )
 
-    reported_period_ids = {r.period_id for r in reports}
+    reported_periods = {r.period.pk for r in reports}
+    global_goals = list(assignment.global_goals.all())
+    global_targets = list(assignment.global_targets.all())
     writer = RowWriter()
     over_periods = []
-    for period in periods:
+    for period in periods.values():
         counts = empty_counts()
         for report in reports:
-            if report.period_id == period.pk:
-                assert report.published_version is not None  # only published reports
-                counts[report.published_version.progress] += 1
+            if report.period is period:
+                counts[report.progress] += 1
         over_periods.append((period.name, counts))
     return render(
         request,
         "public/assignment_detail.html",
         {
             "assignment": assignment,
-            "periods": periods,
+            "periods": list(periods.values()),
             "rows": rows,
             "reported_rows": [row for row in rows if row.latest],
             "progress_rows": writer.progress_rows(rows),
             "latest_rows": writer.latest_rows(row for row in rows if row.latest),
             "has_reports": bool(reports),
-            "reported_periods": [p for p in periods if p.pk in reported_period_ids],
+            "reported_periods": [p for p in periods.values() if p.pk in reported_periods],
+            "leads": writer.organisation_items(assignment.leads),
+            "participants": writer.organisation_items(assignment.participants),
+            "goal_tiles": writer.goal_tiles(
+                global_goals,
+                gettext("Global goals of assignment %(code)s") % {"code": assignment.code},
+            )
+            if global_goals
+            else "",
+            "target_list": writer.target_list(global_targets) if global_targets else "",
             "indicators": indicator_summaries(assignment.indicators.all()),
             "chart": (
                 charts.progress_over_periods(over_periods, chart_id="assignment-progress")
@@ -495,41 +527,38 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     targets.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
-    latest = (
-        Report.objects.public()
-        .filter(assignment=OuterRef("assignment"), organisation=OuterRef("organisation"))
-        .order_by("-period__deadline", "-period__pk")
-    )
-    responsibilities = list(
-        organisation.responsibilities.select_related("assignment__budget")
-        .only(
-            "organisation_id",
-            "role",
-            "assignment__code",
-            "assignment__title",
-            "assignment__budget__year",
-        )
-        .annotate(
-            latest_report=Subquery(latest.values("pk")[:1]),
-            latest_progress=Subquery(latest.values("published_version__progress")[:1]),
-        )
-        .order_by("-assignment__budget__year", "assignment__code", "assignment__pk")
-    )
-    reports = list(
-        Report.objects.public()
-        .select_related("published_version", "assignment", "period__budget")
-        .only(
-            "organisation_id",
-            "published_at",
-            "published_version__progress",
+    # Newest period first: an assignment's first report here is the organisation's latest.
+    reports = [
+        OrganisationReport(*row)
+        for row in Report.objects.public()
+        .filter(organisation=organisation)
+        .order_by("-period__deadline", "-period__pk", "assignment__code")
+        .values_list(
+            "pk",
+            "assignment_id",
             "assignment__code",
             "assignment__title",
             "period__name",
             "period__budget__year",
+            "published_version__progress",
+            "published_at",
         )
-        .filter(organisation=organisation)
-        .order_by("-period__deadline", "-period__pk", "assignment__code")
-    )
+    ]
+    latest: dict[int, OrganisationReport] = {}
+    for report in reports:
+        latest.setdefault(report.assignment_id, report)
+    responsibilities = [
+        OrganisationAssignment(*row, latest=latest.get(row[0]))
+        for row in organisation.responsibilities.order_by(
+            "-assignment__budget__year", "assignment__code", "assignment__pk"
+        ).values_list(
+            "assignment_id",
+            "assignment__code",
+            "assignment__title",
+            "assignment__budget__year",
+            "role",
+        )
+    ]
     published_versions = Report.objects.public().filter(organisation=organisation)
     targets = list(
         GlobalTarget.objects.filter(
@@ -538,6 +567,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ).values("globaltarget")
         )
         .select_related("goal")
+        .only("code", "text_sv", "text_en", "goal__framework", "goal__number")
         .order_by("goal__framework", "goal__number", "position")
     )
     writer = RowWriter()
@@ -555,7 +585,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 ).values("globaltarget__goal")
             )
             | Q(pk__in={t.goal_id for t in targets})
-        ).order_by("framework", "number")
+        )
+        .only("framework", "number", "title_sv", "title_en")
+        .order_by("framework", "number")
     )
     return render(
         request,
@@ -569,6 +601,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "goals": goals,
             "targets": targets,
             "target_list": writer.target_list(targets),
+            "goal_tiles": writer.goal_tiles(
+                goals,
+                gettext("Global goals of the work of %(organisation)s")
+                % {"organisation": organisation.name},
+            ),
         },
     )
 
