@@ -15,20 +15,19 @@ import datetime
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from assignments.models import (
-    Organisation,
     Progress,
     ReportingPeriod,
     ResponsibilityRole,
 )
 from goals.models import GlobalGoal, GlobalTarget
 from goals.models import localized as localized_text
-from goals.templatetags.goals_tags import lang_marked
 from malmo_portal.templatetags.site_tags import DIGITS, SLUG, path
 
 
@@ -55,6 +54,14 @@ def _route(name: str, *, slugs: bool = False) -> Callable[[int | str], str]:
 ROUTE_MARKER = "9081726354"
 
 
+class OrganisationName(NamedTuple):
+    """What the assignment page shows of an organisation: its name, linked to its page."""
+
+    pk: int
+    name: str
+    slug: str
+
+
 @dataclass(frozen=True)
 class PublishedReport:
     """What the assignment page shows of a published report: its progress, and when."""
@@ -78,7 +85,7 @@ class OrganisationRow:
     """A committee or company on an assignment: its progress in each reporting period, and
     its latest published report."""
 
-    organisation: Organisation
+    organisation: OrganisationName
     role: str | None
     cells: list[ProgressCell]
     latest: PublishedReport | None = None
@@ -123,8 +130,9 @@ class RowWriter:
         self.organisation_url = _route("public:organisation_detail", slugs=True)
         self.assignment_url = _route("public:assignment_detail")
         self.read_the_report = _escape(gettext("read the report"))
+        self.language = (get_language() or "").split("-")[0]
         self._progress: dict[str, str] = {}
-        self._days: dict[datetime.date, str] = {}
+        self._days: dict[datetime.datetime, str] = {}
         self._periods: dict[str, str] = {}
 
     def progress(self, value: str) -> str:
@@ -152,13 +160,21 @@ class RowWriter:
         ``date`` filter shows it."""
         if published_at is None:
             return ""
-        day = timezone.localtime(published_at).date()
-        if day not in self._days:
-            self._days[day] = (
+        if published_at not in self._days:
+            day = timezone.localtime(published_at).date()
+            self._days[published_at] = (
                 f'<time datetime="{dateformat.format(day, "Y-m-d")}">'
                 f"{_escape(dateformat.format(day, 'j F Y'))}</time>"
             )
-        return self._days[day]
+        return self._days[published_at]
+
+    def _localized(self, obj: GlobalGoal | GlobalTarget, field: str) -> str:
+        """A goal's or target's text in the page's language, as ``{% localized %}`` gives
+        it: marked ``lang="en"`` where English stands in."""
+        text = localized_text(obj, field)
+        if text.text and text.lang != self.language:
+            return f'<span lang="{_escape(text.lang)}">{_escape(text.text)}</span>'
+        return _escape(text.text)
 
     def period(self, period: ReportingPeriod | str) -> str:
         key = str(period)
@@ -166,7 +182,7 @@ class RowWriter:
             self._periods[key] = f'<span lang="sv">{_escape(key)}</span>'
         return self._periods[key]
 
-    def _organisation(self, organisation: Organisation) -> str:
+    def _organisation(self, organisation: OrganisationName) -> str:
         return (
             f'<a href="{_escape(self.organisation_url(organisation.slug))}">'
             f"{_escape(organisation.name)}</a>"
@@ -255,7 +271,7 @@ class RowWriter:
         ]
         return mark_safe("".join(written))  # every value is escaped above
 
-    def organisation_items(self, organisations: Iterable[Organisation]) -> SafeString:
+    def organisation_items(self, organisations: Iterable[OrganisationName]) -> SafeString:
         """Organisations as list items, each linked to its page."""
         return mark_safe(  # escaped in _organisation
             "".join(f"<li>{self._organisation(o)}</li>" for o in organisations)
@@ -266,7 +282,7 @@ class RowWriter:
         items = "".join(
             f'<li class="goal-tile {_goal_class(goal)}">'
             f'<span class="goal-tile__number">{_escape(goal.label)} {int(goal.number)}</span> '
-            f'<span class="goal-tile__title">{lang_marked(localized_text(goal, "title"))}'
+            f'<span class="goal-tile__title">{self._localized(goal, "title")}'
             "</span></li>"
             for goal in goals
         )
@@ -277,7 +293,7 @@ class RowWriter:
         items = "".join(
             '<li class="target-list__item"><span class="target-list__code '
             f'{_target_class(target)}">{_escape(target.code)}</span> '
-            f'<span class="target-list__text">{lang_marked(localized_text(target, "text"))}'
+            f'<span class="target-list__text">{self._localized(target, "text")}'
             "</span></li>"
             for target in targets
         )

@@ -60,6 +60,7 @@ from malmo_portal.forms import Select
 from . import charts
 from .detail_rows import (
     OrganisationAssignment,
+    OrganisationName,
     OrganisationReport,
     OrganisationRow,
     ProgressCell,
@@ -388,19 +389,21 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     its indicators."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("organisation")
-                .only("assignment_id", "role", "organisation__name", "organisation__slug")
-                .order_by("role", "organisation__name"),
-            ),
             prefetch.global_goals(),
             prefetch.global_targets(),
             indicators_prefetch(),
         ),
         pk=pk,
     )
-    _sort_responsibilities(assignment)
+    # Leads first, then by name: the organisations' names only, as plain rows.
+    responsible = [
+        (OrganisationName(organisation_id, name, slug), role)
+        for organisation_id, name, slug, role in assignment.responsibilities.order_by(
+            "role", "organisation__name"
+        ).values_list("organisation_id", "organisation__name", "organisation__slug", "role")
+    ]
+    leads = [o for o, role in responsible if role == ResponsibilityRole.LEAD]
+    participants = [o for o, role in responsible if role != ResponsibilityRole.LEAD]
     periods = {p.pk: p for p in assignment.budget.periods.order_by("deadline", "pk")}
     # What the page shows of each report, as plain rows rather than three models each: the
     # longer texts are the report page's.
@@ -431,15 +434,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     # Responsible organisations first, as the budget names them; then any organisation whose
     # published report remains after it stopped being responsible.
-    organisations: dict[int, tuple[Organisation, str | None]] = {
-        r.organisation_id: (r.organisation, r.role) for r in assignment.responsibilities.all()
-    }
+    organisations = {o.pk: (o, role) for o, role in responsible}
     for organisation_id, (name, slug) in names.items():
         if organisation_id not in organisations:
-            organisations[organisation_id] = (
-                Organisation(pk=organisation_id, name=name, slug=slug),
-                None,
-            )
+            organisations[organisation_id] = (OrganisationName(organisation_id, name, slug), None)
     rows = []
     for organisation, role in organisations.values():
         cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods.values()]
@@ -471,8 +469,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest_rows": writer.latest_rows(row for row in rows if row.latest),
             "has_reports": bool(reports),
             "reported_periods": [p for p in periods.values() if p.pk in reported_periods],
-            "leads": writer.organisation_items(assignment.leads),
-            "participants": writer.organisation_items(assignment.participants),
+            "leads": writer.organisation_items(leads),
+            "participants": writer.organisation_items(participants),
             "goal_tiles": writer.goal_tiles(
                 global_goals,
                 gettext("Global goals of assignment %(code)s") % {"code": assignment.code},
