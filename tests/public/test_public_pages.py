@@ -428,6 +428,49 @@ def test_the_assignment_page_shows_progress_by_period_and_organisation(client, w
     assert [(bar.label, bar.total) for bar in bars] == [("Tertial 1", 1), ("Tertial 2", 1)]
 
 
+def test_the_assignment_page_lists_each_organisations_latest_report_and_links_onward(client, world):
+    """The latest report of each organisation, in a table that links to the report; its
+    texts are the report page's, and each period's reports together the compilation's."""
+    response = client.get(url("public:assignment_detail", world.coast.pk))
+    html = response.content.decode()
+
+    second = world.reports["second"]
+    second.refresh_from_db()
+    published = timezone.localtime(second.published_at)
+    assert "Latest published report by committee or company" in html
+    row = html[html.index('<caption id="reports-table-caption">') :]
+    row = row[: row.index("</tbody>")]
+    assert row.count("<tr>") == 2  # the header and Miljönämnden: MKB has published nothing
+    assert f'<span lang="sv">Tertial 2 {world.budget.year}</span>' in row
+    assert '<span class="progress-status progress-status--at_risk">At risk</span>' in row
+    assert f'<time datetime="{published:%Y-%m-%d}">' in row
+    assert (
+        f'<a href="{url("public:report_detail", second.pk)}">Read the report of Miljönämnden' in row
+    )
+    assert PUBLISHED["second"] not in html  # the summary is on the report page
+    for period in (world.t1, world.t2):
+        compilation = url("public:period_compilation", period.pk)
+        assert f'href="{compilation}#assignment-{world.coast.pk}-heading"' in html
+    # The progress table: a link to each published report, a mark where there is none.
+    first = url("public:report_detail", world.reports["first"].pk)
+    assert f'<td><a href="{first}"><span class="progress-status progress-status--on_track">' in html
+    assert html.count('<span class="visually-hidden">No published report</span>') == 2  # MKB
+
+
+def test_the_detail_pages_escape_the_names_and_titles_they_write(client, world):
+    """The rows written in Python escape every text, as the templates would."""
+    Organisation.objects.filter(pk=world.namnd.pk).update(name="Miljö <b>nämnden</b>")
+    Assignment.objects.filter(pk=world.coast.pk).update(title="Kust & <script>x</script>")
+
+    assignment = client.get(url("public:assignment_detail", world.coast.pk)).content.decode()
+    organisation = client.get(url("public:organisation_detail", "miljonamnden")).content.decode()
+
+    assert "<b>nämnden</b>" not in assignment
+    assert "Miljö &lt;b&gt;nämnden&lt;/b&gt;" in assignment
+    assert "<script>x</script>" not in organisation
+    assert "Kust &amp; &lt;script&gt;x&lt;/script&gt;" in organisation
+
+
 def test_the_organisation_list_groups_by_kind_with_validity(client, world):
     response = client.get(url("public:organisation_list"))
     html = response.content.decode()
