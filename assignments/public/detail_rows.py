@@ -62,8 +62,7 @@ class OrganisationName(NamedTuple):
     slug: str
 
 
-@dataclass(frozen=True)
-class PublishedReport:
+class PublishedReport(NamedTuple):
     """What the assignment page shows of a published report: its progress, and when."""
 
     pk: int
@@ -75,24 +74,15 @@ class PublishedReport:
 
 
 @dataclass
-class ProgressCell:
-    period: ReportingPeriod
-    report: PublishedReport | None
-
-
-@dataclass
 class OrganisationRow:
-    """A committee or company on an assignment: its progress in each reporting period, and
-    its latest published report."""
+    """A committee or company on an assignment, and its latest published report on it."""
 
     organisation: OrganisationName
     role: str | None
-    cells: list[ProgressCell]
     latest: PublishedReport | None = None
 
 
-@dataclass(frozen=True)
-class OrganisationReport:
+class OrganisationReport(NamedTuple):
     """What the organisation page shows of one of its published reports."""
 
     pk: int
@@ -109,8 +99,7 @@ class OrganisationReport:
         return f"{self.period_name} {self.year}"  # as ReportingPeriod's str()
 
 
-@dataclass(frozen=True)
-class OrganisationAssignment:
+class OrganisationAssignment(NamedTuple):
     """An assignment of an organisation, its role in it, and its latest published report."""
 
     pk: int
@@ -190,36 +179,25 @@ class RowWriter:
 
     # The assignment page
 
-    def progress_rows(self, rows: Iterable[OrganisationRow]) -> SafeString:
-        """The progress table's rows: each organisation, then a cell per period."""
+    def latest_rows(self, rows: Iterable[OrganisationRow]) -> SafeString:
+        """The rows of the table of latest reports: each organisation (and whether it takes
+        part rather than leads), its latest report's period, progress and publication day,
+        and a link to read it; or that it has published none."""
         taking_part = f' <span class="muted">({_escape(gettext("taking part"))})</span>'
+        complete = gettext("%(percent)s %% complete")
+        read = gettext("Read the report of %(organisation)s")
         none = (
-            '<td><span aria-hidden="true">–</span><span class="visually-hidden">'
-            f"{_escape(gettext('No published report'))}</span></td>"
+            f'<td></td><td><span class="muted">{_escape(gettext("No published report yet"))}'
+            "</span></td><td></td><td></td>"
         )
         written = []
         for row in rows:
-            cells = "".join(
-                f"<td>{self.progress_link(cell.report.pk, cell.report.progress)}</td>"
-                if cell.report
-                else none
-                for cell in row.cells
-            )
             role = taking_part if row.role == ResponsibilityRole.PARTICIPANT else ""
-            written.append(
-                f'<tr><th scope="row">{self._organisation(row.organisation)}{role}</th>{cells}</tr>'
-            )
-        return mark_safe("".join(written))  # every value is escaped above
-
-    def latest_rows(self, rows: Iterable[OrganisationRow]) -> SafeString:
-        """The latest reports' table's rows: the organisation, the report's period, its
-        progress, when it was published, and a link to read it."""
-        complete = gettext("%(percent)s %% complete")
-        read = gettext("Read the report of %(organisation)s")
-        written = []
-        for row in rows:
+            heading = f'<th scope="row">{self._organisation(row.organisation)}{role}</th>'
             report = row.latest
-            assert report is not None
+            if report is None:
+                written.append(f"<tr>{heading}{none}</tr>")
+                continue
             percent = (
                 f' <span class="muted">'
                 f"{_escape(complete % {'percent': report.percent_complete})}</span>"
@@ -228,7 +206,7 @@ class RowWriter:
             )
             link = _escape(read % {"organisation": row.organisation.name})
             written.append(
-                f'<tr><th scope="row">{self._organisation(row.organisation)}</th>'
+                f"<tr>{heading}"
                 f"<td>{self.period(report.period)}</td>"
                 f"<td>{self.progress(report.progress)}{percent}</td>"
                 f"<td>{self.published(report.published_at)}</td>"

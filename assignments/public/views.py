@@ -63,7 +63,6 @@ from .detail_rows import (
     OrganisationName,
     OrganisationReport,
     OrganisationRow,
-    ProgressCell,
     PublishedReport,
     RowWriter,
 )
@@ -385,8 +384,9 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An assignment in full, its progress period by period in each organisation's word, and
-    its indicators."""
+    """An assignment in full, its progress period by period in the published reports, each
+    responsible organisation's latest report (the rest of the reports are a period's
+    compilation away), and its indicators."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
             prefetch.global_goals(),
@@ -430,7 +430,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 PublishedReport(report_pk, organisation_id, period, progress, percent, published)
             )
             names[organisation_id] = (name, slug)
-    by_key = {(r.organisation_id, r.period.pk): r for r in reports}
+    # By period, so each organisation's last report here is its latest.
+    latest = {r.organisation_id: r for r in reports}
 
     # Responsible organisations first, as the budget names them; then any organisation whose
     # published report remains after it stopped being responsible.
@@ -438,13 +439,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for organisation_id, (name, slug) in names.items():
         if organisation_id not in organisations:
             organisations[organisation_id] = (OrganisationName(organisation_id, name, slug), None)
-    rows = []
-    for organisation, role in organisations.values():
-        cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods.values()]
-        published = [c.report for c in cells if c.report]
-        rows.append(
-            OrganisationRow(organisation, role, cells, published[-1] if published else None)
-        )
+    rows = [
+        OrganisationRow(organisation, role, latest.get(organisation.pk))
+        for organisation, role in organisations.values()
+    ]
 
     reported_periods = {r.period.pk for r in reports}
     global_goals = list(assignment.global_goals.all())
@@ -464,9 +462,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "periods": list(periods.values()),
             "rows": rows,
-            "reported_rows": [row for row in rows if row.latest],
-            "progress_rows": writer.progress_rows(rows),
-            "latest_rows": writer.latest_rows(row for row in rows if row.latest),
+            "latest_rows": writer.latest_rows(rows),
             "has_reports": bool(reports),
             "reported_periods": [p for p in periods.values() if p.pk in reported_periods],
             "leads": writer.organisation_items(leads),
