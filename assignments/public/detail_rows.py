@@ -26,8 +26,7 @@ from assignments.models import (
     ReportingPeriod,
     ResponsibilityRole,
 )
-from goals.models import GlobalGoal, GlobalTarget
-from goals.models import localized as localized_text
+from goals.models import FALLBACK_LANGUAGE, TEXT_LANGUAGES, GlobalGoal, GlobalTarget
 from malmo_portal.templatetags.site_tags import DIGITS, SLUG, path
 
 
@@ -120,6 +119,10 @@ class RowWriter:
         self.assignment_url = _route("public:assignment_detail")
         self.read_the_report = _escape(gettext("read the report"))
         self.language = (get_language() or "").split("-")[0]
+        # The language of the goals' texts, as goals.models.localized() chooses it.
+        self.text_language = (get_language() or "sv").split("-")[0]
+        if self.text_language not in TEXT_LANGUAGES:
+            self.text_language = FALLBACK_LANGUAGE
         self._progress: dict[str, str] = {}
         self._days: dict[datetime.datetime, str] = {}
         self._periods: dict[str, str] = {}
@@ -159,11 +162,16 @@ class RowWriter:
 
     def _localized(self, obj: GlobalGoal | GlobalTarget, field: str) -> str:
         """A goal's or target's text in the page's language, as ``{% localized %}`` gives
-        it: marked ``lang="en"`` where English stands in."""
-        text = localized_text(obj, field)
-        if text.text and text.lang != self.language:
-            return f'<span lang="{_escape(text.lang)}">{_escape(text.text)}</span>'
-        return _escape(text.text)
+        it (``goals.models.localized`` and ``lang_marked``): marked ``lang="en"`` where
+        English stands in."""
+        text = getattr(obj, f"{field}_{self.text_language}", "")
+        language = self.text_language
+        if not text:
+            text = getattr(obj, f"{field}_{FALLBACK_LANGUAGE}", "")
+            language = FALLBACK_LANGUAGE
+        if text and language != self.language:
+            return f'<span lang="{language}">{_escape(text)}</span>'
+        return _escape(text)
 
     def period(self, period: ReportingPeriod | str) -> str:
         key = str(period)

@@ -48,7 +48,6 @@ from assignments.models import (
     PublishedContribution,
     Report,
     ReportingPeriod,
-    ReportVersion,
     Responsibility,
     ResponsibilityRole,
 )
@@ -553,12 +552,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "role",
         )
     ]
-    published_versions = Report.objects.public().filter(organisation=organisation)
+    # The targets of its reports' public versions, from their stored contributions.
     targets = list(
         GlobalTarget.objects.filter(
-            pk__in=ReportVersion.contributed_targets.through.objects.filter(
-                reportversion__in=published_versions.values("published_version")
-            ).values("globaltarget")
+            pk__in=PublishedContribution.objects.filter(organisation=organisation).values("target")
         )
         .select_related("goal")
         .only("code", "text_sv", "text_en", "goal__framework", "goal__number")
