@@ -26,6 +26,7 @@ from assignments.models import (
     ReportingPeriod,
     ResponsibilityRole,
 )
+from assignments.public.charts import ProgressOverPeriods
 from goals.models import FALLBACK_LANGUAGE, TEXT_LANGUAGES, GlobalGoal, GlobalTarget
 from malmo_portal.templatetags.site_tags import DIGITS, SLUG, path
 
@@ -284,6 +285,98 @@ class RowWriter:
             for target in targets
         )
         return mark_safe(f'<ul class="target-list">{items}</ul>')  # escaped above
+
+
+# The patterns of the progress values, as public/charts/_patterns.html draws them.
+_PATTERN_MARKS = {
+    "dots": '<circle cx="8" cy="8" r="3" fill="#ffffff"/>',
+    "diagonal": (
+        '<path d="M-4,4 l8,-8 M0,16 l16,-16 M12,20 l8,-8" stroke="#ffffff" stroke-width="3"/>'
+    ),
+    "horizontal": '<path d="M0,8 h16" stroke="#ffffff" stroke-width="3"/>',
+    "crosshatch": (
+        '<path d="M-4,4 l8,-8 M0,16 l16,-16 M12,20 l8,-8 M-4,12 l8,8 M0,0 l16,16 M12,-4 l8,8"'
+        ' stroke="#ffffff" stroke-width="2"/>'
+    ),
+}
+
+
+def periods_chart(chart: ProgressOverPeriods) -> SafeString:
+    """The chart of progress by period, as ``public/charts/_progress_over_periods.html``
+    draws it (and its patterns, legend and table of numbers): for the assignment page, whose
+    every other part is written in Python too. The same markup, tested against the
+    template; the template stays the goal page's."""
+    chart_id = _escape(chart.chart_id)
+    title = _escape(chart.title)
+    if chart.is_empty:
+        body = f'<p class="chart__empty">{_escape(gettext("No published reports yet."))}</p>'
+        return mark_safe(
+            f'<figure class="chart chart--periods" id="{chart_id}">'
+            f'<figcaption class="chart__title">{title}</figcaption>{body}</figure>'
+        )
+    patterns = "".join(
+        f'<pattern id="{_escape(s.pattern_id)}" width="16" height="16" '
+        'patternUnits="userSpaceOnUse">'
+        f'<rect width="16" height="16" fill="{_escape(s.colour)}"/>'
+        f"{_PATTERN_MARKS.get(s.pattern, '')}</pattern>"
+        for s in chart.swatches
+    )
+    height = int(chart.height)
+    rows = "".join(
+        '<li class="chart__row">'
+        f'<span class="chart__row-label">{_escape(bar.label)} '
+        f'<span class="chart__row-total">({_escape(bar.total_text)})</span></span>'
+        f'<svg class="chart__bar" width="100%" height="{height}" aria-hidden="true" '
+        'focusable="false">'
+        f'<rect class="chart__track" x="0" y="0" width="100%" height="{height}" '
+        'fill="#f4f5f8"/>'
+        + "".join(
+            f'<rect x="{_escape(segment.x_attr)}" y="0" width="{_escape(segment.width_attr)}" '
+            f'height="{height}" fill="url(#{_escape(segment.swatch.pattern_id)})" '
+            'stroke="#ffffff" stroke-width="3"/>'
+            for segment in bar.drawn_segments
+        )
+        + "</svg></li>"
+        for bar in chart.bars
+    )
+    legend = "".join(
+        '<li class="chart__legend-item">'
+        '<svg class="chart__swatch" viewBox="0 0 36 24" width="36" height="24" '
+        f'focusable="false"><rect width="36" height="24" fill="url(#{_escape(s.pattern_id)})"/>'
+        f"</svg><span>{_escape(s.label)}</span></li>"
+        for s in chart.swatches
+    )
+    columns = "".join(
+        f'<th scope="col" class="data-table__number">{_escape(s.label)}</th>'
+        for s in chart.swatches
+    )
+    numbers = "".join(
+        f'<tr><th scope="row">{_escape(bar.label)}</th>'
+        + "".join(
+            f'<td class="data-table__number">{int(segment.count)}</td>' for segment in bar.segments
+        )
+        + f'<td class="data-table__number">{int(bar.total)}</td></tr>'
+        for bar in chart.bars
+    )
+    return mark_safe(  # every text is escaped above
+        f'<figure class="chart chart--periods" id="{chart_id}">'
+        f'<figcaption class="chart__title">{title}</figcaption>'
+        '<svg class="chart__defs" width="0" height="0" aria-hidden="true" focusable="false">'
+        f"<defs>{patterns}</defs></svg>"
+        f'<div class="chart__graphic" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<span id="{chart_id}-title" hidden>{title}</span>'
+        f'<span id="{chart_id}-desc" hidden>{_escape(chart.description)}</span>'
+        f'<ol class="chart__rows">{rows}</ol></div>'
+        f'<ul class="chart__legend" aria-hidden="true">{legend}</ul>'
+        '<details class="chart__data">'
+        f"<summary>{_escape(gettext('Show the numbers as a table'))}</summary>"
+        '<div class="table-scroll"><table class="data-table">'
+        f"<caption>{title}</caption>"
+        f'<thead><tr><th scope="col">{_escape(gettext("Reporting period"))}</th>{columns}'
+        f'<th scope="col" class="data-table__number">{_escape(gettext("Total"))}</th></tr>'
+        f"</thead><tbody>{numbers}</tbody></table></div></details></figure>"
+    )
 
 
 def _goal_class(goal: GlobalGoal) -> str:

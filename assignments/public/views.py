@@ -64,6 +64,7 @@ from .detail_rows import (
     OrganisationRow,
     PublishedReport,
     RowWriter,
+    periods_chart,
 )
 
 if TYPE_CHECKING:
@@ -454,6 +455,11 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if report.period is period:
                 counts[report.progress] += 1
         over_periods.append((period.name, counts))
+    chart = (
+        charts.progress_over_periods(over_periods, chart_id="assignment-progress")
+        if reports
+        else None
+    )
     return render(
         request,
         "public/assignment_detail.html",
@@ -474,11 +480,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
             "target_list": writer.target_list(global_targets) if global_targets else "",
             "indicators": indicator_summaries(assignment.indicators.all()),
-            "chart": (
-                charts.progress_over_periods(over_periods, chart_id="assignment-progress")
-                if reports
-                else None
-            ),
+            "chart": chart,
+            "chart_html": periods_chart(chart) if chart else "",
         },
     )
 

@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from assignments.models import Progress
-from assignments.public.detail_rows import RowWriter
+from assignments.public import charts
+from assignments.public.detail_rows import RowWriter, periods_chart
 from goals.models import GlobalGoal, GlobalTarget
 
 
@@ -65,3 +66,22 @@ def test_a_publication_day_is_stockholms_as_the_templates_show_it(language):
         expected = template.render(Context({"at": published_at}))
         assert RowWriter().published(published_at) == expected
     assert 'datetime="2098-06-02"' in expected
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ("Tertial 1", {"on_track": 3, "at_risk": 1, "completed": 2}),
+            ("Tertial 2 <b>", {"not_started": 1, "off_track": 4}),
+            ("Årsanalys", {}),
+        ],
+        [("Tertial 1", {}), ("Tertial 2", {})],  # nothing published yet
+    ],
+)
+def test_the_periods_chart_is_the_templates(language, rows):
+    with translation.override(language):
+        chart = charts.progress_over_periods(rows, chart_id="assignment-progress")
+        expected = render_to_string("public/charts/_progress_over_periods.html", {"chart": chart})
+        assert _squeezed(periods_chart(chart)) == _squeezed(expected)
