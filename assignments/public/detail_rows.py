@@ -62,6 +62,28 @@ class OrganisationName(NamedTuple):
     slug: str
 
 
+class TargetRow(NamedTuple):
+    """What the pages show of a global target: its code and text, and its goal's colour."""
+
+    code: str
+    text_sv: str
+    text_en: str
+    framework: str
+    number: int
+    goal_id: int
+
+    @classmethod
+    def of(cls, target: GlobalTarget) -> TargetRow:
+        goal = target.goal
+        return cls(
+            target.code, target.text_sv, target.text_en, goal.framework, goal.number, goal.pk
+        )
+
+
+# The fields of a TargetRow, for values_list().
+TARGET_ROW_FIELDS = ("code", "text_sv", "text_en", "goal__framework", "goal__number", "goal_id")
+
+
 class PublishedReport(NamedTuple):
     """What the assignment page shows of a published report: its progress, and when."""
 
@@ -161,7 +183,7 @@ class RowWriter:
             )
         return self._days[published_at]
 
-    def _localized(self, obj: GlobalGoal | GlobalTarget, field: str) -> str:
+    def _localized(self, obj: GlobalGoal | TargetRow, field: str) -> str:
         """A goal's or target's text in the page's language, as ``{% localized %}`` gives
         it (``goals.models.localized`` and ``lang_marked``): marked ``lang="en"`` where
         English stands in."""
@@ -275,7 +297,7 @@ class RowWriter:
         )
         return mark_safe(f'<ul class="goal-tiles" aria-label="{_escape(label)}">{items}</ul>')
 
-    def target_list(self, targets: Iterable[GlobalTarget]) -> SafeString:
+    def target_list(self, targets: Iterable[TargetRow]) -> SafeString:
         """Targets with their code and text, as ``includes/_target_list.html`` gives them."""
         items = "".join(
             '<li class="target-list__item"><span class="target-list__code '
@@ -383,5 +405,5 @@ def _goal_class(goal: GlobalGoal) -> str:
     return f"sdg-{int(goal.number)}" if goal.framework == "sdg" else "goal-tile--mdg"
 
 
-def _target_class(target: GlobalTarget) -> str:
-    return _goal_class(target.goal)
+def _target_class(target: TargetRow) -> str:
+    return f"sdg-{int(target.number)}" if target.framework == "sdg" else "goal-tile--mdg"

@@ -58,12 +58,14 @@ from malmo_portal.forms import Select
 
 from . import charts
 from .detail_rows import (
+    TARGET_ROW_FIELDS,
     OrganisationAssignment,
     OrganisationName,
     OrganisationReport,
     OrganisationRow,
     PublishedReport,
     RowWriter,
+    TargetRow,
     periods_chart,
 )
 
@@ -446,7 +448,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     reported_periods = {r.period.pk for r in reports}
     global_goals = list(assignment.global_goals.all())
-    global_targets = list(assignment.global_targets.all())
+    global_targets = [TargetRow.of(target) for target in assignment.global_targets.all()]
     writer = RowWriter()
     over_periods = []
     for period in periods.values():
@@ -556,14 +558,14 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     ]
     # The targets of its reports' public versions, from their stored contributions.
-    targets = list(
-        GlobalTarget.objects.filter(
+    targets = [
+        TargetRow(*row)
+        for row in GlobalTarget.objects.filter(
             pk__in=PublishedContribution.objects.filter(organisation=organisation).values("target")
         )
-        .select_related("goal")
-        .only("code", "text_sv", "text_en", "goal__framework", "goal__number")
         .order_by("goal__framework", "goal__number", "position")
-    )
+        .values_list(*TARGET_ROW_FIELDS)
+    ]
     writer = RowWriter()
     its_assignments = Responsibility.objects.filter(organisation=organisation).values("assignment")
     goals = list(

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from assignments.models import Progress
 from assignments.public import charts
-from assignments.public.detail_rows import RowWriter, periods_chart
+from assignments.public.detail_rows import RowWriter, TargetRow, periods_chart
 from goals.models import GlobalGoal, GlobalTarget
 
 
@@ -54,7 +54,8 @@ def test_goal_tiles_and_targets_are_the_includes(language):
         )
         listed = render_to_string("includes/_target_list.html", {"targets": targets})
         assert _squeezed(writer.goal_tiles(goals, "Goals <of> it")) == _squeezed(tiles)
-        assert _squeezed(writer.target_list(targets)) == _squeezed(listed)
+        rows = [TargetRow.of(target) for target in targets]
+        assert _squeezed(writer.target_list(rows)) == _squeezed(listed)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
