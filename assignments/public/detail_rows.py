@@ -154,7 +154,7 @@ class RowWriter:
         """A progress value in words with its mark, as ``public/_progress.html``."""
         if value not in self._progress:
             try:
-                label = Progress(value).label
+                label = str(Progress(value).label)
             except ValueError:  # not one of the choices: shown as it is, as Django does
                 label = value
             self._progress[value] = (

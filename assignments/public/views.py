@@ -546,8 +546,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for report in reports:
         latest.setdefault(report.assignment_id, report)
     responsibilities = [
-        OrganisationAssignment(*row, latest=latest.get(row[0]))
-        for row in organisation.responsibilities.order_by(
+        OrganisationAssignment(pk, code, title, year, role, latest.get(pk))
+        for pk, code, title, year, role in organisation.responsibilities.order_by(
             "-assignment__budget__year", "assignment__code", "assignment__pk"
         ).values_list(
             "assignment_id",
