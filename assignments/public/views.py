@@ -31,11 +31,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments.caching import public_page
@@ -48,7 +48,6 @@ from assignments.models import (
     PublishedContribution,
     Report,
     ReportingPeriod,
-    ReportVersion,
     Responsibility,
     ResponsibilityRole,
 )
@@ -58,6 +57,17 @@ from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarge
 from malmo_portal.forms import Select
 
 from . import charts
+from .detail_rows import (
+    TARGET_ROW_FIELDS,
+    OrganisationAssignment,
+    OrganisationName,
+    OrganisationReport,
+    OrganisationRow,
+    PublishedReport,
+    RowWriter,
+    TargetRow,
+    periods_chart,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -374,82 +384,106 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 # One assignment
 
 
-@dataclass
-class ProgressCell:
-    period: ReportingPeriod
-    report: Report | None
-
-
-@dataclass
-class OrganisationRow:
-    organisation: Organisation
-    role: str | None
-    cells: list[ProgressCell]
-    latest: Report | None = None
-
-
 @public_page
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An assignment in full, its progress period by period in each organisation's word, and
-    its indicators."""
+    """An assignment in full, its progress period by period in the published reports, each
+    responsible organisation's latest report (the rest of the reports are a period's
+    compilation away), and its indicators."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
-            prefetch.responsibilities(),
             prefetch.global_goals(),
             prefetch.global_targets(),
             indicators_prefetch(),
         ),
         pk=pk,
     )
-    _sort_responsibilities(assignment)
-    periods = list(assignment.budget.periods.order_by("deadline", "pk"))
-    reports = list(
+    # Leads first, then by name: the organisations' names only, as plain rows.
+    responsible = [
+        (OrganisationName(organisation_id, name, slug), role)
+        for organisation_id, name, slug, role in assignment.responsibilities.order_by(
+            "role", "organisation__name"
+        ).values_list("organisation_id", "organisation__name", "organisation__slug", "role")
+    ]
+    leads = [o for o, role in responsible if role == ResponsibilityRole.LEAD]
+    participants = [o for o, role in responsible if role != ResponsibilityRole.LEAD]
+    periods = {p.pk: p for p in assignment.budget.periods.order_by("deadline", "pk")}
+    # What the page shows of each report, as plain rows rather than three models each: the
+    # longer texts are the report page's.
+    reports = []
+    names: dict[int, tuple[str, str]] = {}
+    for report_pk, organisation_id, name, slug, period_id, progress, percent, published in (
         Report.objects.public()
-        .select_related("published_version")
         .filter(assignment=assignment)
-        .select_related("organisation", "period__budget")
         .order_by("organisation__name", "period__deadline", "period__pk")
-    )
-    by_key = {(r.organisation_id, r.period_id): r for r in reports}
+        .values_list(
+            "pk",
+            "organisation_id",
+            "organisation__name",
+            "organisation__slug",
+            "period_id",
+            "published_version__progress",
+            "published_version__percent_complete",
+            "published_at",
+        )
+    ):
+        if period_id in periods:  # the assignment's budget's, as every report's should be
+            period = periods[period_id]
+            reports.append(
+                PublishedReport(report_pk, organisation_id, period, progress, percent, published)
+            )
+            names[organisation_id] = (name, slug)
+    # By period, so each organisation's last report here is its latest.
+    latest = {r.organisation_id: r for r in reports}
 
     # Responsible organisations first, as the budget names them; then any organisation whose
     # published report remains after it stopped being responsible.
-    organisations: dict[int, tuple[Organisation, str | None]] = {
-        r.organisation_id: (r.organisation, r.role) for r in assignment.responsibilities.all()
-    }
-    for report in reports:
-        organisations.setdefault(report.organisation_id, (report.organisation, None))
-    rows = []
-    for organisation, role in organisations.values():
-        cells = [ProgressCell(p, by_key.get((organisation.pk, p.pk))) for p in periods]
-        published = [c.report for c in cells if c.report]
-        rows.append(
-            OrganisationRow(organisation, role, cells, published[-1] if published else None)
-        )
+    organisations = {o.pk: (o, role) for o, role in responsible}
+    for organisation_id, (name, slug) in names.items():
+        if organisation_id not in organisations:
+            organisations[organisation_id] = (OrganisationName(organisation_id, name, slug), None)
+    rows = [
+        OrganisationRow(organisation, role, latest.get(organisation.pk))
+        for organisation, role in organisations.values()
+    ]
 
+    reported_periods = {r.period.pk for r in reports}
+    global_goals = list(assignment.global_goals.all())
+    global_targets = [TargetRow.of(target) for target in assignment.global_targets.all()]
+    writer = RowWriter()
     over_periods = []
-    for period in periods:
+    for period in periods.values():
         counts = empty_counts()
         for report in reports:
-            if report.period_id == period.pk:
-                assert report.published_version is not None  # only published reports
-                counts[report.published_version.progress] += 1
+            if report.period is period:
+                counts[report.progress] += 1
         over_periods.append((period.name, counts))
+    chart = (
+        charts.progress_over_periods(over_periods, chart_id="assignment-progress")
+        if reports
+        else None
+    )
     return render(
         request,
         "public/assignment_detail.html",
         {
             "assignment": assignment,
-            "periods": periods,
+            "periods": list(periods.values()),
             "rows": rows,
-            "reported_rows": [row for row in rows if row.latest],
+            "latest_rows": writer.latest_rows(rows),
             "has_reports": bool(reports),
+            "reported_periods": [p for p in periods.values() if p.pk in reported_periods],
+            "leads": writer.organisation_items(leads),
+            "participants": writer.organisation_items(participants),
+            "goal_tiles": writer.goal_tiles(
+                global_goals,
+                gettext("Global goals of assignment %(code)s") % {"code": assignment.code},
+            )
+            if global_goals
+            else "",
+            "target_list": writer.target_list(global_targets) if global_targets else "",
             "indicators": indicator_summaries(assignment.indicators.all()),
-            "chart": (
-                charts.progress_over_periods(over_periods, chart_id="assignment-progress")
-                if reports
-                else None
-            ),
+            "chart": chart,
+            "chart_html": periods_chart(chart) if chart else "",
         },
     )
 
@@ -491,42 +525,48 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     targets.
     """
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
-    latest = (
-        Report.objects.public()
-        .filter(assignment=OuterRef("assignment"), organisation=OuterRef("organisation"))
-        .order_by("-period__deadline", "-period__pk")
-    )
-    responsibilities = list(
-        organisation.responsibilities.select_related(
-            "assignment__budget", "assignment__council_goal__area"
-        )
-        .annotate(
-            latest_report=Subquery(latest.values("pk")[:1]),
-            latest_progress=Subquery(latest.values("published_version__progress")[:1]),
-        )
-        .order_by("-assignment__budget__year", "assignment__code", "assignment__pk")
-    )
-    for responsibility in responsibilities:
-        responsibility.latest_progress_label = (
-            Progress(responsibility.latest_progress).label if responsibility.latest_progress else ""
-        )
-    reports = list(
-        Report.objects.public()
-        .select_related("published_version")
+    # Newest period first: an assignment's first report here is the organisation's latest.
+    reports = [
+        OrganisationReport(*row)
+        for row in Report.objects.public()
         .filter(organisation=organisation)
-        .select_related("assignment", "period__budget")
         .order_by("-period__deadline", "-period__pk", "assignment__code")
-    )
-    published_versions = Report.objects.public().filter(organisation=organisation)
-    targets = list(
-        GlobalTarget.objects.filter(
-            pk__in=ReportVersion.contributed_targets.through.objects.filter(
-                reportversion__in=published_versions.values("published_version")
-            ).values("globaltarget")
+        .values_list(
+            "pk",
+            "assignment_id",
+            "assignment__code",
+            "assignment__title",
+            "period__name",
+            "period__budget__year",
+            "published_version__progress",
+            "published_at",
         )
-        .select_related("goal")
+    ]
+    latest: dict[int, OrganisationReport] = {}
+    for report in reports:
+        latest.setdefault(report.assignment_id, report)
+    responsibilities = [
+        OrganisationAssignment(pk, code, title, year, role, latest.get(pk))
+        for pk, code, title, year, role in organisation.responsibilities.order_by(
+            "-assignment__budget__year", "assignment__code", "assignment__pk"
+        ).values_list(
+            "assignment_id",
+            "assignment__code",
+            "assignment__title",
+            "assignment__budget__year",
+            "role",
+        )
+    ]
+    # The targets of its reports' public versions, from their stored contributions.
+    targets = [
+        TargetRow(*row)
+        for row in GlobalTarget.objects.filter(
+            pk__in=PublishedContribution.objects.filter(organisation=organisation).values("target")
+        )
         .order_by("goal__framework", "goal__number", "position")
-    )
+        .values_list(*TARGET_ROW_FIELDS)
+    ]
+    writer = RowWriter()
     its_assignments = Responsibility.objects.filter(organisation=organisation).values("assignment")
     goals = list(
         GlobalGoal.objects.filter(
@@ -541,7 +581,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 ).values("globaltarget__goal")
             )
             | Q(pk__in={t.goal_id for t in targets})
-        ).order_by("framework", "number")
+        )
+        .only("framework", "number", "title_sv", "title_en")
+        .order_by("framework", "number")
     )
     return render(
         request,
@@ -549,9 +591,17 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "responsibilities": responsibilities,
+            "responsibility_rows": writer.responsibility_rows(responsibilities),
             "reports": reports,
+            "report_rows": writer.report_rows(reports),
             "goals": goals,
             "targets": targets,
+            "target_list": writer.target_list(targets),
+            "goal_tiles": writer.goal_tiles(
+                goals,
+                gettext("Global goals of the work of %(organisation)s")
+                % {"organisation": organisation.name},
+            ),
         },
     )
 

@@ -410,25 +410,69 @@ def test_home_lists_the_latest_published_reports_newest_first_with_links(client,
     assert f'href="{url("public:period_compilation", world.t1.pk)}"' in html
 
 
-def test_the_assignment_page_shows_progress_by_period_and_organisation(client, world):
+def test_the_assignment_page_shows_progress_by_period_and_each_latest_report(client, world):
     response = client.get(url("public:assignment_detail", world.coast.pk))
     html = response.content.decode()
 
     rows = {row.organisation.slug: row for row in response.context["rows"]}
     assert list(rows) == ["miljonamnden", "mkb"]  # the lead first, then the participant
-    namnd = [
-        c.report.published_version.progress if c.report else None
-        for c in rows["miljonamnden"].cells
-    ]
-    assert namnd == ["on_track", "at_risk"]
-    assert [c.report for c in rows["mkb"].cells] == [None, None]  # submitted and returned only
-    assert rows["miljonamnden"].latest == world.reports["second"]
+    assert rows["miljonamnden"].latest.pk == world.reports["second"].pk
+    assert rows["miljonamnden"].latest.progress == "at_risk"
+    assert rows["mkb"].latest is None  # submitted and returned only
     assert "Kommunstyrelsen ges i uppdrag att utveckla kustzonen" in html
     assert f'href="{url("public:organisation_detail", "mkb")}"' in html
     assert f"#council-goal-{world.goal_a.pk}" in html
     assert 'class="goal-tile sdg-14"' in html
     bars = response.context["chart"].bars
     assert [(bar.label, bar.total) for bar in bars] == [("Tertial 1", 1), ("Tertial 2", 1)]
+
+
+def test_the_assignment_page_lists_each_organisations_latest_report_and_links_onward(client, world):
+    """The latest report of each responsible organisation, in a table that links to the
+    report; its texts are the report page's, and each period's reports together the
+    compilation's."""
+    response = client.get(url("public:assignment_detail", world.coast.pk))
+    html = response.content.decode()
+
+    second = world.reports["second"]
+    second.refresh_from_db()
+    published = timezone.localtime(second.published_at)
+    assert "Latest published report by committee or company" in html
+    table = html[html.index('<caption id="reports-table-caption">') :]
+    table = table[: table.index("</tbody>")]
+    row = table[table.index("Miljönämnden") :]
+    row = row[: row.index("</tr>")]
+    assert f'<span lang="sv">Tertial 2 {world.budget.year}</span>' in row
+    assert '<span class="progress-status progress-status--at_risk">At risk</span>' in row
+    assert f'<time datetime="{published:%Y-%m-%d}">' in row
+    assert (
+        f'<a href="{url("public:report_detail", second.pk)}">Read the report of Miljönämnden' in row
+    )
+    assert PUBLISHED["second"] not in html  # the summary is on the report page
+    for period in (world.t1, world.t2):
+        compilation = url("public:period_compilation", period.pk)
+        assert f'href="{compilation}#assignment-{world.coast.pk}-heading"' in html
+    # The earlier report is the compilation's and the organisation page's, not this page's.
+    assert f'href="{url("public:report_detail", world.reports["first"].pk)}"' not in html
+    # MKB takes part, and has published nothing yet.
+    mkb = table[table.index(f'href="{url("public:organisation_detail", "mkb")}"') :]
+    mkb = mkb[: mkb.index("</tr>")]
+    assert "(taking part)" in mkb
+    assert "No published report yet" in mkb
+
+
+def test_the_detail_pages_escape_the_names_and_titles_they_write(client, world):
+    """The rows written in Python escape every text, as the templates would."""
+    Organisation.objects.filter(pk=world.namnd.pk).update(name="Miljö <b>nämnden</b>")
+    Assignment.objects.filter(pk=world.coast.pk).update(title="Kust & <script>x</script>")
+
+    assignment = client.get(url("public:assignment_detail", world.coast.pk)).content.decode()
+    organisation = client.get(url("public:organisation_detail", "miljonamnden")).content.decode()
+
+    assert "<b>nämnden</b>" not in assignment
+    assert "Miljö &lt;b&gt;nämnden&lt;/b&gt;" in assignment
+    assert "<script>x</script>" not in organisation
+    assert "Kust &amp; &lt;script&gt;x&lt;/script&gt;" in organisation
 
 
 def test_the_organisation_list_groups_by_kind_with_validity(client, world):
@@ -447,7 +491,7 @@ def test_the_organisation_page_shows_its_assignments_reports_and_goals(client, w
     response = client.get(url("public:organisation_detail", "kommunstyrelsen"))
     html = response.content.decode()
 
-    codes = [r.assignment.code for r in response.context["responsibilities"]]
+    codes = [r.code for r in response.context["responsibilities"]]
     assert codes == ["2018:3", "2018:9"]
     assert [r.pk for r in response.context["reports"]] == [world.reports["corrected"].pk]
     # Goal 9 from the assignment's target 9.c, goal 17 from the published report's target
@@ -679,10 +723,13 @@ def test_anonymous_visitors_are_served_from_the_cache_until_something_is_publish
     client, world, django_capture_on_commit_callbacks
 ):
     path = url("public:assignment_detail", world.coast.pk)
-    assert client.get(path)["X-Cache"] == "miss"
-    assert client.get(path)["X-Cache"] == "hit"
-
     returned = world.reports["returned"]
+    report_link = f'href="{url("public:report_detail", returned.pk)}"'
+    assert client.get(path)["X-Cache"] == "miss"
+    cached = client.get(path)
+    assert cached["X-Cache"] == "hit"
+    assert report_link not in cached.content.decode()
+
     make = Reporting(
         reviewer=factories.make_reviewer(),
         reporters={world.bolag.pk: User.objects.get(memberships__organisation=world.bolag)},
@@ -693,7 +740,7 @@ def test_anonymous_visitors_are_served_from_the_cache_until_something_is_publish
 
     response = client.get(path)
     assert response["X-Cache"] == "miss"
-    assert "Nu publicerat Uttersbo" in response.content.decode()
+    assert report_link in response.content.decode()  # its progress, linked to the report
 
 
 def test_the_home_page_shows_a_report_as_soon_as_it_is_published(
