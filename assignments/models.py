@@ -596,6 +596,7 @@ def refresh_contributions(reports, contributions) -> None:
             "assignment_id",
             "organisation_id",
             "published_version__progress",
+            "period__deadline",
         )
     )
     contributions.objects.bulk_create(
@@ -607,8 +608,9 @@ def refresh_contributions(reports, contributions) -> None:
                 assignment_id=assignment,
                 organisation_id=organisation,
                 progress=progress,
+                deadline=deadline,
             )
-            for report, target, period, assignment, organisation, progress in rows
+            for report, target, period, assignment, organisation, progress, deadline in rows
         ),
         batch_size=1000,
     )
@@ -840,6 +842,9 @@ class PublishedContribution(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     progress = models.CharField(max_length=20, choices=Progress.choices)
+    # The period's deadline, which the goal pages sort by: a period's deadline may change,
+    # and the signals then refresh its reports (``signals._period_saved``).
+    deadline = models.DateField()
 
     class Meta:
         verbose_name = _("published contribution")
@@ -847,6 +852,13 @@ class PublishedContribution(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "report"], name="publishedcontribution_unique"
+            ),
+        ]
+        indexes = [
+            # A target's newest contributions, read from the index a few at a time
+            # (``NEWEST_CONTRIBUTIONS``), and their number from the index alone.
+            models.Index(
+                fields=["target", "-deadline", "-report"], name="publishedcontribution_newest"
             ),
         ]
 

@@ -17,8 +17,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -187,7 +197,7 @@ def mdg_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpResponse:
     goal = get_object_or_404(GlobalGoal, framework=framework, number=number)
-    targets = list(goal.targets.order_by("position"))
+    targets = _with_newest_reports(goal.targets.order_by("position"))
     # Linked to the goal itself or to one of its targets: two semi-joins, so that an
     # assignment linked both ways is one row (and PostgreSQL needs no outer joins for it).
     linked = Assignment.objects.filter(
@@ -213,32 +223,21 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
     )
     contributing = PublishedContribution.objects.filter(target__goal=goal)
-    reports_by_target = _newest_per_target(
-        contributing,
-        target=F("target_id"),
-        item="report_id",
-        order_by=[
-            F("period__deadline").desc(),
-            F("assignment__code").asc(),
-            F("organisation__name").asc(),
-        ],
-    )
     shown_assignments = Assignment.objects.select_related("budget").in_bulk(
         {pk for pks, _total in assignments_by_target.values() for pk in pks}
     )
-    shown_reports = _reports({pk for pks, _total in reports_by_target.values() for pk in pks})
+    shown_reports = _reports({pk for target in targets for pk in target.newest_reports})
 
     rows = []
     for target in targets:
         assignment_ids, assignment_count = assignments_by_target.get(target.pk, ([], 0))
-        report_ids, report_count = reports_by_target.get(target.pk, ([], 0))
         rows.append(
             TargetRow(
                 target=target,
                 assignments=[shown_assignments[pk] for pk in assignment_ids],
                 assignment_count=assignment_count,
-                reports=[shown_reports[pk] for pk in report_ids],
-                report_count=report_count,
+                reports=[shown_reports[pk] for pk in target.newest_reports],
+                report_count=target.report_count,
             )
         )
     progress = _progress_by_period(contributing)
@@ -286,6 +285,42 @@ def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
             )
         )
     )
+
+
+def _with_newest_reports(targets: QuerySet[GlobalTarget]) -> list[GlobalTarget]:
+    """
+    ``targets``, each with the ids of its newest SHOWN_PER_TARGET published reports
+    (``newest_reports``: latest deadline first, then the latest report) and how many there
+    are in all (``report_count``).
+
+    Each report id is a subquery that reads one entry of the index of a target's
+    contributions by deadline (``publishedcontribution_newest``), and the count reads that
+    index alone: the same few entries however many reports a target has, on SQLite as on
+    PostgreSQL, where a window over the goal's contributions sorted them all.
+    """
+    newest = (
+        PublishedContribution.objects.filter(target=OuterRef("pk"))
+        .order_by("-deadline", "-report_id")
+        .values("report_id")
+    )
+    count = (
+        PublishedContribution.objects.filter(target=OuterRef("pk"))
+        .order_by()
+        .values("target_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    newest_fields = [f"newest_{i}" for i in range(SHOWN_PER_TARGET)]
+    annotated = list(
+        targets.annotate(
+            report_count=Coalesce(Subquery(count), 0),
+            **{field: Subquery(newest[i : i + 1]) for i, field in enumerate(newest_fields)},
+        )
+    )
+    for target in annotated:
+        ids = (getattr(target, field) for field in newest_fields)
+        target.newest_reports = [pk for pk in ids if pk is not None]
+    return annotated
 
 
 def _newest_per_target(

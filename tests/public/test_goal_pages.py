@@ -392,13 +392,14 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
     [
         ("goals_public:sdg_list", [], 4),
         ("goals_public:mdg_list", [], 4),
-        # The goal, its targets, the first assignments and their count, the newest few
-        # assignments and reports per target, those assignments and reports, the
+        # The goal, its targets with their newest few reports and how many, the first
+        # assignments and their count, the newest few assignments per target, those
+        # assignments and reports, the
         # progress per period (which also counts the reports) with its periods, and the
         # indicators of its targets (none here; see test_indicator_pages.py).
-        ("goals_public:sdg_detail", [11], 11),
+        ("goals_public:sdg_detail", [11], 10),
         # No published report contributes to a Millennium goal: nothing of them to fetch.
-        ("goals_public:mdg_detail", [1], 8),
+        ("goals_public:mdg_detail", [1], 7),
     ],
 )
 def test_goal_pages_make_the_same_number_of_queries_however_much_is_published(
