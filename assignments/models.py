@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -519,7 +519,11 @@ class ReportQuerySet(models.QuerySet):
         set-based updates, however many reports.
         """
         refresh_publication(self, ReportEvent)
+        goals = _goals_contributed_to(self)
         refresh_contributions(self, PublishedContribution)
+        refresh_goal_progress(
+            goals | _goals_contributed_to(self), PublishedContribution, GoalProgressCount
+        )
 
 
 class PublicReportQuerySet(ReportQuerySet):
@@ -611,6 +615,44 @@ def refresh_contributions(reports, contributions) -> None:
                 deadline=deadline,
             )
             for report, target, period, assignment, organisation, progress, deadline in rows
+        ),
+        batch_size=1000,
+    )
+
+
+def _goals_contributed_to(reports) -> set[int]:
+    return set(
+        PublishedContribution.objects.filter(report__in=reports.values("pk"))
+        .order_by()
+        .values_list("target__goal_id", flat=True)
+        .distinct()
+    )
+
+
+def refresh_goal_progress(goals, contributions, counts) -> None:
+    """
+    Count again, for each of ``goals`` (ids), its published reports per period and progress
+    (``counts``, the model ``GoalProgressCount``) from the published contributions
+    (``contributions``): each report once per goal. ``goals=None`` counts every goal.
+
+    A function of models, like ``refresh_contributions``, so that the migration that
+    introduced the model fills it in with exactly this code.
+    """
+    stale = counts.objects.all()
+    rows = contributions.objects.all()
+    if goals is not None:
+        stale = stale.filter(goal_id__in=goals)
+        rows = rows.filter(target__goal_id__in=goals)
+    stale.delete()
+    rows = (
+        rows.order_by()
+        .values_list("target__goal_id", "period_id", "progress")
+        .annotate(reports=Count("report_id", distinct=True))
+    )
+    counts.objects.bulk_create(
+        (
+            counts(goal_id=goal, period_id=period, progress=progress, reports=reports)
+            for goal, period, progress, reports in rows
         ),
         batch_size=1000,
     )
@@ -864,6 +906,35 @@ class PublishedContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.target_id}"
+
+
+class GoalProgressCount(models.Model):
+    """
+    How many published reports contribute to a global goal's targets in a reporting period,
+    by the progress of their public version: each report once, however many of the goal's
+    targets it contributes to.
+
+    Counted from ``PublishedContribution`` by ``refresh_goal_progress`` whenever the
+    contributions of a goal change, so that a goal page reads a few stored rows (at most one
+    per period and progress) instead of counting all of the goal's contributions.
+    """
+
+    goal = models.ForeignKey(GlobalGoal, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    progress = models.CharField(max_length=20, choices=Progress.choices)
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("goal progress count")
+        verbose_name_plural = _("goal progress counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "period", "progress"], name="goalprogresscount_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} {self.period_id} {self.progress}: {self.reports}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

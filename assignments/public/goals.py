@@ -38,6 +38,7 @@ from django.views.decorators.http import require_safe
 from assignments.caching import public_page
 from assignments.models import (
     Assignment,
+    GoalProgressCount,
     Indicator,
     PublishedContribution,
     Report,
@@ -222,7 +223,6 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         item="assignment_id",
         order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
     )
-    contributing = PublishedContribution.objects.filter(target__goal=goal)
     shown_assignments = Assignment.objects.select_related("budget").in_bulk(
         {pk for pks, _total in assignments_by_target.values() for pk in pks}
     )
@@ -240,7 +240,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
                 report_count=target.report_count,
             )
         )
-    progress = _progress_by_period(contributing)
+    progress = _progress_by_period(goal)
     indicators = _indicators_of(goal)
     return render(
         request,
@@ -364,20 +364,15 @@ def _reports(ids: set[int]) -> dict[int, Report]:
     )
 
 
-def _progress_by_period(
-    contributing: QuerySet[PublishedContribution],
-) -> list[tuple[str, dict[str, int]]]:
+def _progress_by_period(goal: GlobalGoal) -> list[tuple[str, dict[str, int]]]:
     """Counts of the contributing published versions' progress per period, oldest period
-    first, counted by the database."""
-    # ``contributing`` has a report once per target it contributes to: count it once.
+    first: each report once, as stored when reports are published (``GoalProgressCount``)."""
     rows = (
-        contributing.values("period_id", "progress")
-        .annotate(count=Count("report_id", distinct=True))
-        .order_by()
+        GoalProgressCount.objects.filter(goal=goal)
+        .select_related("period__budget")
+        .order_by("period__deadline", "period_id", "progress")
     )
-    counts: dict[int, Counter] = defaultdict(Counter)
+    progress: dict[ReportingPeriod, dict[str, int]] = {}
     for row in rows:
-        counts[row["period_id"]][row["progress"]] += row["count"]
-    periods = ReportingPeriod.objects.select_related("budget").in_bulk(counts)
-    ordered = sorted(periods.values(), key=lambda period: (period.deadline, period.pk))
-    return [(str(period), dict(counts[period.pk])) for period in ordered]
+        progress.setdefault(row.period, {})[row.progress] = row.reports
+    return [(str(period), counts) for period, counts in progress.items()]

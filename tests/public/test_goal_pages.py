@@ -394,10 +394,9 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
         ("goals_public:mdg_list", [], 4),
         # The goal, its targets with their newest few reports and how many, the first
         # assignments and their count, the newest few assignments per target, those
-        # assignments and reports, the
-        # progress per period (which also counts the reports) with its periods, and the
-        # indicators of its targets (none here; see test_indicator_pages.py).
-        ("goals_public:sdg_detail", [11], 10),
+        # assignments and reports, the stored progress counts per period with their
+        # periods, and the indicators of its targets (none here; test_indicator_pages.py).
+        ("goals_public:sdg_detail", [11], 9),
         # No published report contributes to a Millennium goal: nothing of them to fetch.
         ("goals_public:mdg_detail", [1], 7),
     ],
@@ -472,3 +471,28 @@ def test_a_goal_page_shows_the_newest_few_per_target_and_counts_the_rest(client,
     assert f"All {total} assignments linked to the goal" in html
     # The facts count everything, not only what is listed.
     assert f"<dd>{total}</dd>" in html
+
+
+def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world):
+    from assignments.public.goals import SHOWN_PER_TARGET
+
+    organisation = world.organisation("Miljönämnden")
+    later = factories.make_period(
+        budget=world.budget, name="Tertial 3", deadline=datetime.date(2099, 12, 31)
+    )
+    world.period.deadline = datetime.date(2099, 4, 30)
+    world.period.save()
+    earlier = [
+        world.report(world.assignment([organisation]), organisation, targets=[target("11.6")])
+        for _ in range(SHOWN_PER_TARGET)
+    ]
+    newest = world.report(
+        world.assignment([organisation]), organisation, targets=[target("11.6")], period=later
+    )
+
+    html = fresh_get(client, "goals_public:sdg_detail", 11)
+    section = html[html.index('id="target-11.6"') :]
+    shown = re.findall(r'href="/en/reports/(\d+)/', section)
+    # The later period's report first, then the latest reports of the earlier period.
+    assert [int(pk) for pk in shown] == [newest.pk, *[r.pk for r in reversed(earlier)][:4]]
+    assert "and 1 older published report" in section
