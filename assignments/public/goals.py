@@ -32,6 +32,9 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -45,6 +48,7 @@ from assignments.models import (
     ReportingPeriod,
 )
 from goals.models import Framework, GlobalGoal, GlobalTarget
+from malmo_portal.templatetags.site_tags import path
 
 from . import charts
 from .views import indicator_summaries, indicators_with_series
@@ -76,12 +80,13 @@ class GoalCard:
 
 @dataclass
 class TargetRow:
-    """A target on a goal's page with the assignments and published reports behind it."""
+    """A target on a goal's page with the assignments and published reports behind it, the
+    newest few of each as links (``assignment_link``, ``report_link``)."""
 
     target: GlobalTarget
-    assignments: list[Assignment]
+    assignments: list[SafeString]
     assignment_count: int
-    reports: list[Report]
+    reports: list[SafeString]
     report_count: int
 
     @property
@@ -234,9 +239,9 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         rows.append(
             TargetRow(
                 target=target,
-                assignments=[shown_assignments[pk] for pk in assignment_ids],
+                assignments=[assignment_link(shown_assignments[pk]) for pk in assignment_ids],
                 assignment_count=assignment_count,
-                reports=[shown_reports[pk] for pk in target.newest_reports],
+                reports=[report_link(shown_reports[pk]) for pk in target.newest_reports],
                 report_count=target.report_count,
             )
         )
@@ -249,7 +254,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "framework": framework,
             "goal": goal,
             "list_url": reverse(LIST_URL_NAMES[framework]),
-            "assignments": assignments,
+            "assignments": [assignment_link(assignment) for assignment in assignments],
             "assignment_total": assignment_total,
             "all_assignments_url": f"{reverse('public:assignment_list')}?goal={goal.pk}",
             # Every contributing report is counted once, in its period, by its progress.
@@ -264,6 +269,38 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
                 chart_id="goal-progress",
             ),
         },
+    )
+
+
+# The links the page lists, written here rather than by including a template per link (an
+# include costs more than the markup it writes): the same markup as the includes
+# public/_assignment_link.html and public/_report_link.html, which tests hold them to.
+
+
+def assignment_link(assignment: Assignment) -> SafeString:
+    """An assignment's code and title, linked to its public page, and its budget year."""
+    return format_html(
+        '<span class="code">{}</span>\n<a href="{}">{}</a>\n<span class="muted">({})</span>',
+        assignment.code,
+        path("public:assignment_detail", assignment.pk),
+        assignment.title,
+        gettext("budget %(year)s") % {"year": assignment.budget.year},
+    )
+
+
+def report_link(report: Report) -> SafeString:
+    """A published report's organisation, assignment and period, linked to its public page,
+    and the progress of its published version."""
+    return format_html(
+        '<a href="{}">{}: <span class="code">{}</span> {}, {}</a>\n'
+        '<span class="muted">({}: {})</span>',
+        path("public:report_detail", report.pk),
+        report.organisation.name,
+        report.assignment.code,
+        report.assignment.title,
+        report.period,
+        gettext("Progress"),
+        report.published_version.progress_label.lower(),
     )
 
 

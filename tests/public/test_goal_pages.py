@@ -496,3 +496,24 @@ def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world)
     # The later period's report first, then the latest reports of the earlier period.
     assert [int(pk) for pk in shown] == [newest.pk, *[r.pk for r in reversed(earlier)][:4]]
     assert "and 1 older published report" in section
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_links_written_in_python_are_the_includes_markup(world, language):
+    from django.template.loader import render_to_string
+
+    from assignments.public.goals import _reports, assignment_link, report_link
+
+    organisation = world.organisation("Miljö & klimat <nämnden>")
+    assignment = world.assignment([organisation], title="Grönt & skönt")
+    report = world.report(assignment, organisation, targets=[target("11.6")], progress="at_risk")
+    shown = _reports({report.pk})[report.pk]
+
+    with translation.override(language):
+        assert assignment_link(assignment) == (
+            render_to_string("public/_assignment_link.html", {"assignment": assignment}).strip()
+        )
+        assert report_link(shown) == (
+            render_to_string("public/_report_link.html", {"report": shown}).strip()
+        )
+        assert "&amp; klimat &lt;nämnden&gt;" in report_link(shown)
