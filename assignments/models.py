@@ -521,8 +521,11 @@ class ReportQuerySet(models.QuerySet):
         refresh_publication(self, ReportEvent)
         goals = _goals_contributed_to(self)
         refresh_contributions(self, PublishedContribution)
-        refresh_goal_progress(
-            goals | _goals_contributed_to(self), PublishedContribution, GoalProgressCount
+        refresh_goal_counts(
+            goals | _goals_contributed_to(self),
+            PublishedContribution,
+            GoalProgressCount,
+            TargetReportCount,
         )
 
 
@@ -629,30 +632,40 @@ def _goals_contributed_to(reports) -> set[int]:
     )
 
 
-def refresh_goal_progress(goals, contributions, counts) -> None:
+def refresh_goal_counts(goals, contributions, progress_counts, target_counts) -> None:
     """
-    Count again, for each of ``goals`` (ids), its published reports per period and progress
-    (``counts``, the model ``GoalProgressCount``) from the published contributions
-    (``contributions``): each report once per goal. ``goals=None`` counts every goal.
+    Count again, for each of ``goals`` (ids; ``None``: every goal), from the published
+    contributions (``contributions``): its published reports per period and progress, each
+    report once per goal (``progress_counts``, the model ``GoalProgressCount``), and the
+    published reports that contribute to each of its targets (``target_counts``, the model
+    ``TargetReportCount``).
 
     A function of models, like ``refresh_contributions``, so that the migration that
-    introduced the model fills it in with exactly this code.
+    introduced the models fills them in with exactly this code.
     """
-    stale = counts.objects.all()
-    rows = contributions.objects.all()
+    stale_progress = progress_counts.objects.all()
+    stale_targets = target_counts.objects.all()
+    rows = contributions.objects.order_by()
     if goals is not None:
-        stale = stale.filter(goal_id__in=goals)
+        stale_progress = stale_progress.filter(goal_id__in=goals)
+        stale_targets = stale_targets.filter(target__goal_id__in=goals)
         rows = rows.filter(target__goal_id__in=goals)
-    stale.delete()
-    rows = (
-        rows.order_by()
-        .values_list("target__goal_id", "period_id", "progress")
-        .annotate(reports=Count("report_id", distinct=True))
-    )
-    counts.objects.bulk_create(
+    stale_progress.delete()
+    stale_targets.delete()
+    progress_counts.objects.bulk_create(
         (
-            counts(goal_id=goal, period_id=period, progress=progress, reports=reports)
-            for goal, period, progress, reports in rows
+            progress_counts(goal_id=goal, period_id=period, progress=progress, reports=reports)
+            for goal, period, progress, reports in rows.values_list(
+                "target__goal_id", "period_id", "progress"
+            ).annotate(reports=Count("report_id", distinct=True))
+        ),
+        batch_size=1000,
+    )
+    # A report contributes to a target once (``publishedcontribution_unique``).
+    target_counts.objects.bulk_create(
+        (
+            target_counts(target_id=target, reports=reports)
+            for target, reports in rows.values_list("target_id").annotate(reports=Count("pk"))
         ),
         batch_size=1000,
     )
@@ -897,8 +910,8 @@ class PublishedContribution(models.Model):
             ),
         ]
         indexes = [
-            # A target's newest contributions, read from the index a few at a time
-            # (``NEWEST_CONTRIBUTIONS``), and their number from the index alone.
+            # A target's newest contributions, read from the index a few at a time by the
+            # goal pages (``public.goals._with_newest_reports``).
             models.Index(
                 fields=["target", "-deadline", "-report"], name="publishedcontribution_newest"
             ),
@@ -914,7 +927,7 @@ class GoalProgressCount(models.Model):
     by the progress of their public version: each report once, however many of the goal's
     targets it contributes to.
 
-    Counted from ``PublishedContribution`` by ``refresh_goal_progress`` whenever the
+    Counted from ``PublishedContribution`` by ``refresh_goal_counts`` whenever the
     contributions of a goal change, so that a goal page reads a few stored rows (at most one
     per period and progress) instead of counting all of the goal's contributions.
     """
@@ -935,6 +948,26 @@ class GoalProgressCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id} {self.period_id} {self.progress}: {self.reports}"
+
+
+class TargetReportCount(models.Model):
+    """
+    How many published reports contribute to a global target, counted with the goal's
+    progress (``refresh_goal_counts``): a goal page reads a stored number per target
+    instead of counting every contribution.
+    """
+
+    target = models.OneToOneField(
+        GlobalTarget, on_delete=models.CASCADE, related_name="published_report_count"
+    )
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("target report count")
+        verbose_name_plural = _("target report counts")
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.reports}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

@@ -9,7 +9,8 @@ values they save rather than once for each.
 
 Also keep what is stored about publication right (``Report.is_latest_published``) when what
 it depends on changes outside the publish service: a period's deadline, or a report deleted
-(and with it its contributions to the goals' progress counts, ``GoalProgressCount``).
+(and with it its contributions to the goals' counts, ``GoalProgressCount`` and
+``TargetReportCount``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from .models import (
     Report,
     ReportingPeriod,
     Responsibility,
-    refresh_goal_progress,
+    TargetReportCount,
+    refresh_goal_counts,
 )
 
 PUBLIC_MODELS = [
@@ -98,7 +100,7 @@ def _report_deleting(sender, instance: Report, **kwargs) -> None:
 
 def _report_deleted(sender, instance: Report, **kwargs) -> None:
     if goals := getattr(instance, "_contributed_goals", None):
-        refresh_goal_progress(goals, PublishedContribution, GoalProgressCount)
+        refresh_goal_counts(goals, PublishedContribution, GoalProgressCount, TargetReportCount)
     if instance.is_latest_published:
         Report.objects.filter(
             assignment_id=instance.assignment_id, organisation_id=instance.organisation_id

@@ -331,26 +331,19 @@ def _with_newest_reports(targets: QuerySet[GlobalTarget]) -> list[GlobalTarget]:
     are in all (``report_count``).
 
     Each report id is a subquery that reads one entry of the index of a target's
-    contributions by deadline (``publishedcontribution_newest``), and the count reads that
-    index alone: the same few entries however many reports a target has, on SQLite as on
-    PostgreSQL, where a window over the goal's contributions sorted them all.
+    contributions by deadline (``publishedcontribution_newest``), and the count is stored
+    (``TargetReportCount``): the same few rows however many reports a target has, on SQLite
+    as on PostgreSQL, where a window over the goal's contributions sorted them all.
     """
     newest = (
         PublishedContribution.objects.filter(target=OuterRef("pk"))
         .order_by("-deadline", "-report_id")
         .values("report_id")
     )
-    count = (
-        PublishedContribution.objects.filter(target=OuterRef("pk"))
-        .order_by()
-        .values("target_id")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
     newest_fields = [f"newest_{i}" for i in range(SHOWN_PER_TARGET)]
     annotated = list(
         targets.annotate(
-            report_count=Coalesce(Subquery(count), 0),
+            report_count=Coalesce(F("published_report_count__reports"), 0),
             **{field: Subquery(newest[i : i + 1]) for i, field in enumerate(newest_fields)},
         )
     )

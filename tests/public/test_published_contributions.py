@@ -2,7 +2,7 @@
 The public read model of the contributions (``PublishedContribution``): a row for each
 target the public version of a report contributes to, written when a report is published
 and read by the goal pages and the assignment list's goal filter; and the goals' progress
-counts counted from it (``GoalProgressCount``).
+and targets' counts counted from it (``GoalProgressCount``, ``TargetReportCount``).
 """
 
 import datetime
@@ -16,8 +16,9 @@ from assignments.models import (
     Progress,
     PublishedContribution,
     Report,
+    TargetReportCount,
     refresh_contributions,
-    refresh_goal_progress,
+    refresh_goal_counts,
 )
 from tests import factories
 from tests.public.helpers import World, target
@@ -154,6 +155,18 @@ def counted() -> set[tuple]:
     )
 
 
+def stored_target_counts() -> dict[str, int]:
+    return dict(TargetReportCount.objects.values_list("target__code", "reports"))
+
+
+def counted_per_target() -> dict[str, int]:
+    return dict(
+        PublishedContribution.objects.order_by()
+        .values_list("target__code")
+        .annotate(reports=Count("report_id"))
+    )
+
+
 def test_a_goals_counts_count_each_published_report_once_by_period_and_progress(world):
     environment = world.organisation("Miljönämnden")
     streets = world.organisation("Gatukontoret")
@@ -188,6 +201,7 @@ def test_a_published_correction_moves_its_report_between_goals_and_progress(worl
     services.publish_report(report=report, by=world.reviewer)
 
     assert stored_counts() == counted() == {(16, world.period.pk, Progress.OFF_TRACK, 1)}
+    assert stored_target_counts() == {"16.1": 1}
 
 
 def test_a_deleted_report_is_no_longer_counted(world):
@@ -199,6 +213,7 @@ def test_a_deleted_report_is_no_longer_counted(world):
     Report.objects.filter(pk=report.pk).update(published_version=None, current_version=None)
     Report.objects.get(pk=report.pk).delete()
     assert stored_counts() == counted() == {(11, world.period.pk, Progress.ON_TRACK, 1)}
+    assert stored_target_counts() == {"11.2": 1}
 
 
 def test_counts_worked_out_again_from_the_contributions_alone(world):
@@ -206,10 +221,11 @@ def test_counts_worked_out_again_from_the_contributions_alone(world):
     organisation = world.organisation("Miljönämnden")
     assignment = world.assignment([organisation])
     world.report(assignment, organisation, targets=[target("11.6"), target("13.3")])
-    before = stored_counts()
-    assert len(before) == 2
+    before = stored_counts(), stored_target_counts()
+    assert len(before[0]) == len(before[1]) == 2
 
     GoalProgressCount.objects.all().delete()
-    refresh_goal_progress(None, PublishedContribution, GoalProgressCount)
+    TargetReportCount.objects.all().delete()
+    refresh_goal_counts(None, PublishedContribution, GoalProgressCount, TargetReportCount)
 
-    assert stored_counts() == before
+    assert (stored_counts(), stored_target_counts()) == before
