@@ -57,6 +57,8 @@ from .views import indicator_summaries, indicators_with_series
 # target, the first assignments, and counts and links for the rest.
 SHOWN_PER_TARGET = 5
 ASSIGNMENTS_SHOWN = 20
+# What a link to an assignment shows of it (``assignment_link``).
+ASSIGNMENT_LINK_FIELDS = ("code", "title", "budget__year")
 
 DETAIL_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_detail",
@@ -218,28 +220,24 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             )
         )
     )
+    # The first few, each with how many there are in all (counted before the slice).
     assignments = list(
-        linked.select_related("budget").order_by("-budget__year", "code")[:ASSIGNMENTS_SHOWN]
+        linked.select_related("budget")
+        .only(*ASSIGNMENT_LINK_FIELDS)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-budget__year", "code")[:ASSIGNMENTS_SHOWN]
     )
-    assignment_total = linked.count()
-    assignments_by_target = _newest_per_target(
-        Assignment.global_targets.through.objects.filter(globaltarget__goal=goal),
-        target=F("globaltarget_id"),
-        item="assignment_id",
-        order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
-    )
-    shown_assignments = Assignment.objects.select_related("budget").in_bulk(
-        {pk for pks, _total in assignments_by_target.values() for pk in pks}
-    )
+    assignment_total = assignments[0].total if assignments else 0
+    assignments_by_target = _newest_assignments_per_target(goal)
     shown_reports = _reports({pk for target in targets for pk in target.newest_reports})
 
     rows = []
     for target in targets:
-        assignment_ids, assignment_count = assignments_by_target.get(target.pk, ([], 0))
+        target_assignments, assignment_count = assignments_by_target.get(target.pk, ([], 0))
         rows.append(
             TargetRow(
                 target=target,
-                assignments=[assignment_link(shown_assignments[pk]) for pk in assignment_ids],
+                assignments=[assignment_link(assignment) for assignment in target_assignments],
                 assignment_count=assignment_count,
                 reports=[report_link(shown_reports[pk]) for pk in target.newest_reports],
                 report_count=target.report_count,
@@ -353,25 +351,35 @@ def _with_newest_reports(targets: QuerySet[GlobalTarget]) -> list[GlobalTarget]:
     return annotated
 
 
-def _newest_per_target(
-    rows: QuerySet, *, target: F, item: str, order_by: list
-) -> dict[int, tuple[list[int], int]]:
+def _newest_assignments_per_target(
+    goal: GlobalGoal,
+) -> dict[int, tuple[list[Assignment], int]]:
     """
-    For each target: the first SHOWN_PER_TARGET values of ``item`` among ``rows``, in the
-    given order, and how many rows there are in all. One query, however many rows there are:
-    the database numbers the rows per target and returns only the first few.
+    For each target of ``goal``: the first SHOWN_PER_TARGET assignments linked to it, newest
+    budget first, and how many there are in all. One query, however many there are: the
+    database numbers the links per target and returns only the first few, with what a link
+    to each assignment shows.
     """
-    ranked = rows.annotate(
-        ranked_target=target,
-        rank=Window(RowNumber(), partition_by=target, order_by=order_by),
-        total=Window(Count("pk"), partition_by=target),
-    ).filter(rank__lte=SHOWN_PER_TARGET)
-    result: dict[int, tuple[list[int], int]] = {}
-    for target_id, object_id, total in ranked.order_by("ranked_target", "rank").values_list(
-        "ranked_target", item, "total"
-    ):
-        ids, _total = result.setdefault(target_id, ([], total))
-        ids.append(object_id)
+    target = F("globaltarget_id")
+    ranked = (
+        Assignment.global_targets.through.objects.filter(globaltarget__goal=goal)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=target,
+                order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
+            ),
+            total=Window(Count("pk"), partition_by=target),
+        )
+        .filter(rank__lte=SHOWN_PER_TARGET)
+        .select_related("assignment__budget")
+        .only("globaltarget_id", *(f"assignment__{field}" for field in ASSIGNMENT_LINK_FIELDS))
+        .order_by("globaltarget_id", "rank")
+    )
+    result: dict[int, tuple[list[Assignment], int]] = {}
+    for link in ranked:
+        assignments, _total = result.setdefault(link.globaltarget_id, ([], link.total))
+        assignments.append(link.assignment)
     return result
 
 

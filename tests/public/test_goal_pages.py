@@ -393,12 +393,12 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
         ("goals_public:sdg_list", [], 4),
         ("goals_public:mdg_list", [], 4),
         # The goal, its targets with their newest few reports and how many, the first
-        # assignments and their count, the newest few assignments per target, those
-        # assignments and reports, the stored progress counts per period with their
+        # assignments with their count, the newest few assignments per target with
+        # theirs, those reports, the stored progress counts per period with their
         # periods, and the indicators of its targets (none here; test_indicator_pages.py).
-        ("goals_public:sdg_detail", [11], 9),
+        ("goals_public:sdg_detail", [11], 7),
         # No published report contributes to a Millennium goal: nothing of them to fetch.
-        ("goals_public:mdg_detail", [1], 7),
+        ("goals_public:mdg_detail", [1], 6),
     ],
 )
 def test_goal_pages_make_the_same_number_of_queries_however_much_is_published(
