@@ -674,6 +674,8 @@ def refresh_goal_counts(goals, contributions, progress_counts, target_counts) ->
 class Report(ReportContent):
     """An organisation's report on one assignment for one reporting period."""
 
+    _contributed_goals: set[int]  # noted by signals._report_deleting before a delete
+
     assignment = models.ForeignKey(
         Assignment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("assignment")
     )

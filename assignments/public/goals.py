@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import (
     Count,
@@ -46,6 +47,7 @@ from assignments.models import (
     PublishedContribution,
     Report,
     ReportingPeriod,
+    ReportVersion,
 )
 from goals.models import Framework, GlobalGoal, GlobalTarget
 from malmo_portal.templatetags.site_tags import path
@@ -206,6 +208,7 @@ def mdg_detail(request: HttpRequest, number: int) -> HttpResponse:
 def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpResponse:
     goal = get_object_or_404(GlobalGoal, framework=framework, number=number)
     targets = _with_newest_reports(goal.targets.order_by("position"))
+    shown_reports = _reports({pk for _target, ids, _count in targets for pk in ids})
     # Linked to the goal itself or to one of its targets: two semi-joins, so that an
     # assignment linked both ways is one row (and PostgreSQL needs no outer joins for it).
     linked = Assignment.objects.filter(
@@ -229,18 +232,17 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
     )
     assignment_total = assignments[0].total if assignments else 0
     assignments_by_target = _newest_assignments_per_target(goal)
-    shown_reports = _reports({pk for target in targets for pk in target.newest_reports})
 
     rows = []
-    for target in targets:
+    for target, report_ids, report_count in targets:
         target_assignments, assignment_count = assignments_by_target.get(target.pk, ([], 0))
         rows.append(
             TargetRow(
                 target=target,
                 assignments=[assignment_link(assignment) for assignment in target_assignments],
                 assignment_count=assignment_count,
-                reports=[report_link(shown_reports[pk]) for pk in target.newest_reports],
-                report_count=target.report_count,
+                reports=[report_link(shown_reports[pk]) for pk in report_ids],
+                report_count=report_count,
             )
         )
     progress = _progress_by_period(goal)
@@ -298,7 +300,7 @@ def report_link(report: Report) -> SafeString:
         report.assignment.title,
         report.period,
         gettext("Progress"),
-        report.published_version.progress_label.lower(),
+        cast(ReportVersion, report.published_version).progress_label.lower(),
     )
 
 
@@ -322,11 +324,12 @@ def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
     )
 
 
-def _with_newest_reports(targets: QuerySet[GlobalTarget]) -> list[GlobalTarget]:
+def _with_newest_reports(
+    targets: QuerySet[GlobalTarget],
+) -> list[tuple[GlobalTarget, list[int], int]]:
     """
-    ``targets``, each with the ids of its newest SHOWN_PER_TARGET published reports
-    (``newest_reports``: latest deadline first, then the latest report) and how many there
-    are in all (``report_count``).
+    ``targets``, each with the ids of its newest SHOWN_PER_TARGET published reports (latest
+    deadline first, then the latest report) and how many there are in all.
 
     Each report id is a subquery that reads one entry of the index of a target's
     contributions by deadline (``publishedcontribution_newest``), and the count is stored
@@ -345,10 +348,14 @@ def _with_newest_reports(targets: QuerySet[GlobalTarget]) -> list[GlobalTarget]:
             **{field: Subquery(newest[i : i + 1]) for i, field in enumerate(newest_fields)},
         )
     )
-    for target in annotated:
-        ids = (getattr(target, field) for field in newest_fields)
-        target.newest_reports = [pk for pk in ids if pk is not None]
-    return annotated
+    return [
+        (
+            target,
+            [pk for field in newest_fields if (pk := getattr(target, field)) is not None],
+            target.report_count,  # type: ignore[attr-defined]
+        )
+        for target in annotated
+    ]
 
 
 def _newest_assignments_per_target(
@@ -361,8 +368,9 @@ def _newest_assignments_per_target(
     to each assignment shows.
     """
     target = F("globaltarget_id")
+    links: QuerySet = Assignment.global_targets.through.objects.all()
     ranked = (
-        Assignment.global_targets.through.objects.filter(globaltarget__goal=goal)
+        links.filter(globaltarget__goal=goal)
         .annotate(
             rank=Window(
                 RowNumber(),
