@@ -49,7 +49,7 @@ from assignments.models import (
     ReportingPeriod,
     ReportVersion,
 )
-from goals.models import Framework, GlobalGoal, GlobalTarget
+from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.templatetags.site_tags import path
 
 from . import charts
@@ -412,13 +412,17 @@ def _reports(ids: set[int]) -> dict[int, Report]:
 
 def _progress_by_period(goal: GlobalGoal) -> list[tuple[str, dict[str, int]]]:
     """Counts of the contributing published versions' progress per period, oldest period
-    first: each report once, as stored when reports are published (``GoalProgressCount``)."""
+    first: each report once, as stored when reports are published (``GoalProgressCount``).
+    Read as rows, not as models: a goal has up to a row per period and progress."""
     rows = (
         GoalProgressCount.objects.filter(goal=goal)
-        .select_related("period__budget")
         .order_by("period__deadline", "period_id", "progress")
+        .values_list("period_id", "period__name", "period__budget__year", "progress", "reports")
     )
-    progress: dict[ReportingPeriod, dict[str, int]] = {}
-    for row in rows:
-        progress.setdefault(row.period, {})[row.progress] = row.reports
-    return [(str(period), counts) for period, counts in progress.items()]
+    names: dict[int, str] = {}
+    progress: dict[int, dict[str, int]] = defaultdict(dict)
+    for period, name, year, value, reports in rows:
+        if period not in names:  # as ``str(period)`` names it
+            names[period] = str(ReportingPeriod(name=name, budget=Budget(year=year)))
+        progress[period][value] = reports
+    return [(names[period], counts) for period, counts in progress.items()]
