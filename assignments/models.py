@@ -519,11 +519,18 @@ class ReportQuerySet(models.QuerySet):
         set-based updates, however many reports.
         """
         refresh_publication(self, ReportEvent)
+        goals = _goals_contributed_to(self)
         refresh_contributions(self, PublishedContribution)
         refresh_report_counts(
             self.order_by().values_list("period_id", flat=True).distinct(),
             Report,
             PublishedReportCount,
+        )
+        refresh_goal_counts(
+            goals | _goals_contributed_to(self),
+            PublishedContribution,
+            GoalProgressCount,
+            TargetReportCount,
         )
 
 
@@ -601,6 +608,7 @@ def refresh_contributions(reports, contributions) -> None:
             "assignment_id",
             "organisation_id",
             "published_version__progress",
+            "period__deadline",
         )
     )
     contributions.objects.bulk_create(
@@ -612,8 +620,57 @@ def refresh_contributions(reports, contributions) -> None:
                 assignment_id=assignment,
                 organisation_id=organisation,
                 progress=progress,
+                deadline=deadline,
             )
-            for report, target, period, assignment, organisation, progress in rows
+            for report, target, period, assignment, organisation, progress, deadline in rows
+        ),
+        batch_size=1000,
+    )
+
+
+def _goals_contributed_to(reports) -> set[int]:
+    return set(
+        PublishedContribution.objects.filter(report__in=reports.values("pk"))
+        .order_by()
+        .values_list("target__goal_id", flat=True)
+        .distinct()
+    )
+
+
+def refresh_goal_counts(goals, contributions, progress_counts, target_counts) -> None:
+    """
+    Count again, for each of ``goals`` (ids; ``None``: every goal), from the published
+    contributions (``contributions``): its published reports per period and progress, each
+    report once per goal (``progress_counts``, the model ``GoalProgressCount``), and the
+    published reports that contribute to each of its targets (``target_counts``, the model
+    ``TargetReportCount``).
+
+    A function of models, like ``refresh_contributions``, so that the migration that
+    introduced the models fills them in with exactly this code.
+    """
+    stale_progress = progress_counts.objects.all()
+    stale_targets = target_counts.objects.all()
+    rows = contributions.objects.order_by()
+    if goals is not None:
+        stale_progress = stale_progress.filter(goal_id__in=goals)
+        stale_targets = stale_targets.filter(target__goal_id__in=goals)
+        rows = rows.filter(target__goal_id__in=goals)
+    stale_progress.delete()
+    stale_targets.delete()
+    progress_counts.objects.bulk_create(
+        (
+            progress_counts(goal_id=goal, period_id=period, progress=progress, reports=reports)
+            for goal, period, progress, reports in rows.values_list(
+                "target__goal_id", "period_id", "progress"
+            ).annotate(reports=Count("report_id", distinct=True))
+        ),
+        batch_size=1000,
+    )
+    # A report contributes to a target once (``publishedcontribution_unique``).
+    target_counts.objects.bulk_create(
+        (
+            target_counts(target_id=target, reports=reports)
+            for target, reports in rows.values_list("target_id").annotate(reports=Count("pk"))
         ),
         batch_size=1000,
     )
@@ -647,6 +704,8 @@ def refresh_report_counts(periods, reports, counts) -> None:
 
 class Report(ReportContent):
     """An organisation's report on one assignment for one reporting period."""
+
+    _contributed_goals: set[int]  # noted by signals._report_deleting before a delete
 
     assignment = models.ForeignKey(
         Assignment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("assignment")
@@ -871,6 +930,9 @@ class PublishedContribution(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     progress = models.CharField(max_length=20, choices=Progress.choices)
+    # The period's deadline, which the goal pages sort by: a period's deadline may change,
+    # and the signals then refresh its reports (``signals._period_saved``).
+    deadline = models.DateField()
 
     class Meta:
         verbose_name = _("published contribution")
@@ -878,6 +940,13 @@ class PublishedContribution(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "report"], name="publishedcontribution_unique"
+            ),
+        ]
+        indexes = [
+            # A target's newest contributions, read from the index a few at a time by the
+            # goal pages (``public.goals._with_newest_reports``).
+            models.Index(
+                fields=["target", "-deadline", "-report"], name="publishedcontribution_newest"
             ),
         ]
 
@@ -916,6 +985,55 @@ class PublishedReportCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.progress}: {self.published} ({self.latest} latest)"
+
+
+class GoalProgressCount(models.Model):
+    """
+    How many published reports contribute to a global goal's targets in a reporting period,
+    by the progress of their public version: each report once, however many of the goal's
+    targets it contributes to.
+
+    Counted from ``PublishedContribution`` by ``refresh_goal_counts`` whenever the
+    contributions of a goal change, so that a goal page reads a few stored rows (at most one
+    per period and progress) instead of counting all of the goal's contributions.
+    """
+
+    goal = models.ForeignKey(GlobalGoal, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    progress = models.CharField(max_length=20, choices=Progress.choices)
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("goal progress count")
+        verbose_name_plural = _("goal progress counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "period", "progress"], name="goalprogresscount_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} {self.period_id} {self.progress}: {self.reports}"
+
+
+class TargetReportCount(models.Model):
+    """
+    How many published reports contribute to a global target, counted with the goal's
+    progress (``refresh_goal_counts``): a goal page reads a stored number per target
+    instead of counting every contribution.
+    """
+
+    target = models.OneToOneField(
+        GlobalTarget, on_delete=models.CASCADE, related_name="published_report_count"
+    )
+    reports = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("target report count")
+        verbose_name_plural = _("target report counts")
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.reports}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

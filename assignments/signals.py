@@ -8,26 +8,32 @@ too (publishing a report, ``import_values``), which refresh the pages once for a
 values they save rather than once for each.
 
 Also keep what is stored about publication right (``Report.is_latest_published``) when what
-it depends on changes outside the publish service: a period's deadline, or a report deleted.
+it depends on changes outside the publish service: a period's deadline, or a report deleted
+(and with it its contributions to the goals' counts, ``GoalProgressCount`` and
+``TargetReportCount``).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from goals.models import Budget, CouncilGoal, GlobalGoal, GlobalTarget, GoalArea
 
 from . import caching
 from .models import (
     Assignment,
+    GoalProgressCount,
     Indicator,
     IndicatorTarget,
     Organisation,
+    PublishedContribution,
     PublishedReportCount,
     Report,
     ReportingPeriod,
     Responsibility,
+    TargetReportCount,
+    refresh_goal_counts,
     refresh_report_counts,
 )
 
@@ -85,7 +91,18 @@ def _period_saved(sender, instance: ReportingPeriod, created: bool, **kwargs) ->
     Report.objects.filter(assignment__in=assignments).refresh_publication()
 
 
+def _report_deleting(sender, instance: Report, **kwargs) -> None:
+    # Its contributions go with it: note the goals they count for, to count them again.
+    instance._contributed_goals = set(
+        PublishedContribution.objects.filter(report=instance).values_list(
+            "target__goal_id", flat=True
+        )
+    )
+
+
 def _report_deleted(sender, instance: Report, **kwargs) -> None:
+    if goals := getattr(instance, "_contributed_goals", None):
+        refresh_goal_counts(goals, PublishedContribution, GoalProgressCount, TargetReportCount)
     if instance.is_latest_published:
         Report.objects.filter(
             assignment_id=instance.assignment_id, organisation_id=instance.organisation_id
@@ -98,6 +115,7 @@ def _report_deleted(sender, instance: Report, **kwargs) -> None:
 def connect() -> None:
     pre_save.connect(_period_saving, sender=ReportingPeriod, dispatch_uid="publication-period-pre")
     post_save.connect(_period_saved, sender=ReportingPeriod, dispatch_uid="publication-period")
+    pre_delete.connect(_report_deleting, sender=Report, dispatch_uid="publication-report-pre")
     post_delete.connect(_report_deleted, sender=Report, dispatch_uid="publication-report")
     for model in PUBLIC_MODELS:
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-save-{model}")

@@ -16,24 +16,41 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from assignments.caching import public_page
 from assignments.models import (
     Assignment,
+    GoalProgressCount,
     Indicator,
     PublishedContribution,
     Report,
     ReportingPeriod,
+    ReportVersion,
 )
-from goals.models import Framework, GlobalGoal, GlobalTarget
+from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
+from malmo_portal.templatetags.site_tags import path
 
 from . import charts
 from .views import indicator_summaries, indicators_with_series
@@ -42,6 +59,8 @@ from .views import indicator_summaries, indicators_with_series
 # target, the first assignments, and counts and links for the rest.
 SHOWN_PER_TARGET = 5
 ASSIGNMENTS_SHOWN = 20
+# What a link to an assignment shows of it (``assignment_link``).
+ASSIGNMENT_LINK_FIELDS = ("code", "title", "budget__year")
 
 DETAIL_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_detail",
@@ -65,12 +84,13 @@ class GoalCard:
 
 @dataclass
 class TargetRow:
-    """A target on a goal's page with the assignments and published reports behind it."""
+    """A target on a goal's page with the assignments and published reports behind it, the
+    newest few of each as links (``assignment_link``, ``report_link``)."""
 
     target: GlobalTarget
-    assignments: list[Assignment]
+    assignments: list[SafeString]
     assignment_count: int
-    reports: list[Report]
+    reports: list[SafeString]
     report_count: int
 
     @property
@@ -187,7 +207,8 @@ def mdg_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpResponse:
     goal = get_object_or_404(GlobalGoal, framework=framework, number=number)
-    targets = list(goal.targets.order_by("position"))
+    targets = _with_newest_reports(goal.targets.order_by("position"))
+    shown_reports = _reports({pk for _target, ids, _count in targets for pk in ids})
     # Linked to the goal itself or to one of its targets: two semi-joins, so that an
     # assignment linked both ways is one row (and PostgreSQL needs no outer joins for it).
     linked = Assignment.objects.filter(
@@ -202,46 +223,29 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             )
         )
     )
+    # The first few, each with how many there are in all (counted before the slice).
     assignments = list(
-        linked.select_related("budget").order_by("-budget__year", "code")[:ASSIGNMENTS_SHOWN]
+        linked.select_related("budget")
+        .only(*ASSIGNMENT_LINK_FIELDS)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-budget__year", "code")[:ASSIGNMENTS_SHOWN]
     )
-    assignment_total = linked.count()
-    assignments_by_target = _newest_per_target(
-        Assignment.global_targets.through.objects.filter(globaltarget__goal=goal),
-        target=F("globaltarget_id"),
-        item="assignment_id",
-        order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
-    )
-    contributing = PublishedContribution.objects.filter(target__goal=goal)
-    reports_by_target = _newest_per_target(
-        contributing,
-        target=F("target_id"),
-        item="report_id",
-        order_by=[
-            F("period__deadline").desc(),
-            F("assignment__code").asc(),
-            F("organisation__name").asc(),
-        ],
-    )
-    shown_assignments = Assignment.objects.select_related("budget").in_bulk(
-        {pk for pks, _total in assignments_by_target.values() for pk in pks}
-    )
-    shown_reports = _reports({pk for pks, _total in reports_by_target.values() for pk in pks})
+    assignment_total = assignments[0].total if assignments else 0
+    assignments_by_target = _newest_assignments_per_target(goal)
 
     rows = []
-    for target in targets:
-        assignment_ids, assignment_count = assignments_by_target.get(target.pk, ([], 0))
-        report_ids, report_count = reports_by_target.get(target.pk, ([], 0))
+    for target, report_ids, report_count in targets:
+        target_assignments, assignment_count = assignments_by_target.get(target.pk, ([], 0))
         rows.append(
             TargetRow(
                 target=target,
-                assignments=[shown_assignments[pk] for pk in assignment_ids],
+                assignments=[assignment_link(assignment) for assignment in target_assignments],
                 assignment_count=assignment_count,
-                reports=[shown_reports[pk] for pk in report_ids],
+                reports=[report_link(shown_reports[pk]) for pk in report_ids],
                 report_count=report_count,
             )
         )
-    progress = _progress_by_period(contributing)
+    progress = _progress_by_period(goal)
     indicators = _indicators_of(goal)
     return render(
         request,
@@ -250,7 +254,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "framework": framework,
             "goal": goal,
             "list_url": reverse(LIST_URL_NAMES[framework]),
-            "assignments": assignments,
+            "assignments": [assignment_link(assignment) for assignment in assignments],
             "assignment_total": assignment_total,
             "all_assignments_url": f"{reverse('public:assignment_list')}?goal={goal.pk}",
             # Every contributing report is counted once, in its period, by its progress.
@@ -265,6 +269,38 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
                 chart_id="goal-progress",
             ),
         },
+    )
+
+
+# The links the page lists, written here rather than by including a template per link (an
+# include costs more than the markup it writes): the same markup as the includes
+# public/_assignment_link.html and public/_report_link.html, which tests hold them to.
+
+
+def assignment_link(assignment: Assignment) -> SafeString:
+    """An assignment's code and title, linked to its public page, and its budget year."""
+    return format_html(
+        '<span class="code">{}</span>\n<a href="{}">{}</a>\n<span class="muted">({})</span>',
+        assignment.code,
+        path("public:assignment_detail", assignment.pk),
+        assignment.title,
+        gettext("budget %(year)s") % {"year": assignment.budget.year},
+    )
+
+
+def report_link(report: Report) -> SafeString:
+    """A published report's organisation, assignment and period, linked to its public page,
+    and the progress of its published version."""
+    return format_html(
+        '<a href="{}">{}: <span class="code">{}</span> {}, {}</a>\n'
+        '<span class="muted">({}: {})</span>',
+        path("public:report_detail", report.pk),
+        report.organisation.name,
+        report.assignment.code,
+        report.assignment.title,
+        report.period,
+        gettext("Progress"),
+        cast(ReportVersion, report.published_version).progress_label.lower(),
     )
 
 
@@ -288,25 +324,70 @@ def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
     )
 
 
-def _newest_per_target(
-    rows: QuerySet, *, target: F, item: str, order_by: list
-) -> dict[int, tuple[list[int], int]]:
+def _with_newest_reports(
+    targets: QuerySet[GlobalTarget],
+) -> list[tuple[GlobalTarget, list[int], int]]:
     """
-    For each target: the first SHOWN_PER_TARGET values of ``item`` among ``rows``, in the
-    given order, and how many rows there are in all. One query, however many rows there are:
-    the database numbers the rows per target and returns only the first few.
+    ``targets``, each with the ids of its newest SHOWN_PER_TARGET published reports (latest
+    deadline first, then the latest report) and how many there are in all.
+
+    Each report id is a subquery that reads one entry of the index of a target's
+    contributions by deadline (``publishedcontribution_newest``), and the count is stored
+    (``TargetReportCount``): the same few rows however many reports a target has, on SQLite
+    as on PostgreSQL, where a window over the goal's contributions sorted them all.
     """
-    ranked = rows.annotate(
-        ranked_target=target,
-        rank=Window(RowNumber(), partition_by=target, order_by=order_by),
-        total=Window(Count("pk"), partition_by=target),
-    ).filter(rank__lte=SHOWN_PER_TARGET)
-    result: dict[int, tuple[list[int], int]] = {}
-    for target_id, object_id, total in ranked.order_by("ranked_target", "rank").values_list(
-        "ranked_target", item, "total"
-    ):
-        ids, _total = result.setdefault(target_id, ([], total))
-        ids.append(object_id)
+    newest = (
+        PublishedContribution.objects.filter(target=OuterRef("pk"))
+        .order_by("-deadline", "-report_id")
+        .values("report_id")
+    )
+    newest_fields = [f"newest_{i}" for i in range(SHOWN_PER_TARGET)]
+    annotated = list(
+        targets.annotate(
+            report_count=Coalesce(F("published_report_count__reports"), 0),
+            **{field: Subquery(newest[i : i + 1]) for i, field in enumerate(newest_fields)},
+        )
+    )
+    return [
+        (
+            target,
+            [pk for field in newest_fields if (pk := getattr(target, field)) is not None],
+            target.report_count,  # type: ignore[attr-defined]
+        )
+        for target in annotated
+    ]
+
+
+def _newest_assignments_per_target(
+    goal: GlobalGoal,
+) -> dict[int, tuple[list[Assignment], int]]:
+    """
+    For each target of ``goal``: the first SHOWN_PER_TARGET assignments linked to it, newest
+    budget first, and how many there are in all. One query, however many there are: the
+    database numbers the links per target and returns only the first few, with what a link
+    to each assignment shows.
+    """
+    target = F("globaltarget_id")
+    links: QuerySet = Assignment.global_targets.through.objects.all()
+    ranked = (
+        links.filter(globaltarget__goal=goal)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=target,
+                order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
+            ),
+            total=Window(Count("pk"), partition_by=target),
+        )
+        .filter(rank__lte=SHOWN_PER_TARGET)
+        .select_related("assignment__budget")
+        .only("globaltarget_id", *(f"assignment__{field}" for field in ASSIGNMENT_LINK_FIELDS))
+        .order_by("globaltarget_id", "rank")
+    )
+    result: dict[int, tuple[list[Assignment], int]] = {}
+    for link in ranked:
+        assignments, _total = result.setdefault(link.globaltarget_id, ([], link.total))
+        assignments.append(link.assignment)
     return result
 
 
@@ -329,20 +410,19 @@ def _reports(ids: set[int]) -> dict[int, Report]:
     )
 
 
-def _progress_by_period(
-    contributing: QuerySet[PublishedContribution],
-) -> list[tuple[str, dict[str, int]]]:
+def _progress_by_period(goal: GlobalGoal) -> list[tuple[str, dict[str, int]]]:
     """Counts of the contributing published versions' progress per period, oldest period
-    first, counted by the database."""
-    # ``contributing`` has a report once per target it contributes to: count it once.
+    first: each report once, as stored when reports are published (``GoalProgressCount``).
+    Read as rows, not as models: a goal has up to a row per period and progress."""
     rows = (
-        contributing.values("period_id", "progress")
-        .annotate(count=Count("report_id", distinct=True))
-        .order_by()
+        GoalProgressCount.objects.filter(goal=goal)
+        .order_by("period__deadline", "period_id", "progress")
+        .values_list("period_id", "period__name", "period__budget__year", "progress", "reports")
     )
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for row in rows:
-        counts[row["period_id"]][row["progress"]] += row["count"]
-    periods = ReportingPeriod.objects.select_related("budget").in_bulk(counts)
-    ordered = sorted(periods.values(), key=lambda period: (period.deadline, period.pk))
-    return [(str(period), dict(counts[period.pk])) for period in ordered]
+    names: dict[int, str] = {}
+    progress: dict[int, dict[str, int]] = defaultdict(dict)
+    for period, name, year, value, reports in rows:
+        if period not in names:  # as ``str(period)`` names it
+            names[period] = str(ReportingPeriod(name=name, budget=Budget(year=year)))
+        progress[period][value] = reports
+    return [(names[period], counts) for period, counts in progress.items()]

@@ -392,13 +392,13 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
     [
         ("goals_public:sdg_list", [], 4),
         ("goals_public:mdg_list", [], 4),
-        # The goal, its targets, the first assignments and their count, the newest few
-        # assignments and reports per target, those assignments and reports, the
-        # progress per period (which also counts the reports) with its periods, and the
-        # indicators of its targets (none here; see test_indicator_pages.py).
-        ("goals_public:sdg_detail", [11], 11),
+        # The goal, its targets with their newest few reports and how many, the first
+        # assignments with their count, the newest few assignments per target with
+        # theirs, those reports, the stored progress counts per period with their
+        # periods, and the indicators of its targets (none here; test_indicator_pages.py).
+        ("goals_public:sdg_detail", [11], 7),
         # No published report contributes to a Millennium goal: nothing of them to fetch.
-        ("goals_public:mdg_detail", [1], 8),
+        ("goals_public:mdg_detail", [1], 6),
     ],
 )
 def test_goal_pages_make_the_same_number_of_queries_however_much_is_published(
@@ -471,3 +471,49 @@ def test_a_goal_page_shows_the_newest_few_per_target_and_counts_the_rest(client,
     assert f"All {total} assignments linked to the goal" in html
     # The facts count everything, not only what is listed.
     assert f"<dd>{total}</dd>" in html
+
+
+def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world):
+    from assignments.public.goals import SHOWN_PER_TARGET
+
+    organisation = world.organisation("Miljönämnden")
+    later = factories.make_period(
+        budget=world.budget, name="Tertial 3", deadline=datetime.date(2099, 12, 31)
+    )
+    world.period.deadline = datetime.date(2099, 4, 30)
+    world.period.save()
+    earlier = [
+        world.report(world.assignment([organisation]), organisation, targets=[target("11.6")])
+        for _ in range(SHOWN_PER_TARGET)
+    ]
+    newest = world.report(
+        world.assignment([organisation]), organisation, targets=[target("11.6")], period=later
+    )
+
+    html = fresh_get(client, "goals_public:sdg_detail", 11)
+    section = html[html.index('id="target-11.6"') :]
+    shown = re.findall(r'href="/en/reports/(\d+)/', section)
+    # The later period's report first, then the latest reports of the earlier period.
+    assert [int(pk) for pk in shown] == [newest.pk, *[r.pk for r in reversed(earlier)][:4]]
+    assert "and 1 older published report" in section
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_links_written_in_python_are_the_includes_markup(world, language):
+    from django.template.loader import render_to_string
+
+    from assignments.public.goals import _reports, assignment_link, report_link
+
+    organisation = world.organisation("Miljö & klimat <nämnden>")
+    assignment = world.assignment([organisation], title="Grönt & skönt")
+    report = world.report(assignment, organisation, targets=[target("11.6")], progress="at_risk")
+    shown = _reports({report.pk})[report.pk]
+
+    with translation.override(language):
+        assert assignment_link(assignment) == (
+            render_to_string("public/_assignment_link.html", {"assignment": assignment}).strip()
+        )
+        assert report_link(shown) == (
+            render_to_string("public/_report_link.html", {"report": shown}).strip()
+        )
+        assert "&amp; klimat &lt;nämnden&gt;" in report_link(shown)

@@ -683,7 +683,7 @@ def test_the_list_makes_the_same_queries_for_ten_times_the_indicators(
         ("public:assignment_detail", ["assignment"], 6 + 3),
         # as a goal without published reports (test_goal_pages.py), and the indicators of
         # the goal's targets, their series, targets to reach and the goal's targets they follow
-        ("goals_public:sdg_detail", [13], 7 + 4),
+        ("goals_public:sdg_detail", [13], 5 + 4),
     ],
 )
 def test_the_pages_that_list_indicators_make_the_same_queries_for_more(
