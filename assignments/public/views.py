@@ -36,6 +36,9 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments.caching import public_page
@@ -229,7 +232,14 @@ class AssignmentFilterForm(forms.Form):
     year = forms.TypedChoiceField(
         label=_("Budget year"), required=False, coerce=int, empty_value=None, widget=Select
     )
-    organisation = forms.ChoiceField(label=_("Committee or company"), required=False, widget=Select)
+    # A search box, not a drop-down: a list of every organisation would grow with the city's
+    # organisations (and the page with it); each organisation's own page lists its assignments.
+    organisation = forms.CharField(
+        label=_("Committee or company"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     council_goal = forms.TypedChoiceField(
         label=_("Council goal"), required=False, coerce=int, empty_value=None, widget=Select
     )
@@ -250,17 +260,13 @@ class AssignmentFilterForm(forms.Form):
             ("", _("All years")),
             *((y, y) for y in years),
         ]
-        organisations = (
-            Organisation.objects.filter(
-                Exists(Responsibility.objects.filter(organisation=OuterRef("pk")))
-            )
-            .order_by("name")
-            .values_list("slug", "name")
+        self.fields["organisation"].help_text = format_html(
+            gettext(
+                'All or part of its name. <a href="{url}">Every committee and company</a> has '
+                "a page of its own with its assignments."
+            ),
+            url=reverse("public:organisation_list"),
         )
-        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
-            ("", _("All committees and companies")),
-            *organisations,
-        ]
         cast(forms.ChoiceField, self.fields["council_goal"]).choices = _council_goal_choices(
             CouncilGoal.objects.select_related("area__budget").order_by(
                 "-area__budget__year", "area__number", "number"
@@ -297,10 +303,14 @@ def filter_assignments(assignments: QuerySet[Assignment], filters: Mapping) -> Q
         )
     if year := filters.get("year"):
         assignments = assignments.filter(budget__year=year)
-    if slug := filters.get("organisation"):
+    if name := filters.get("organisation", "").strip():
+        # A part of the name, or the organisation's slug (as in the addresses of its page).
         assignments = assignments.filter(
             Exists(
-                Responsibility.objects.filter(assignment=OuterRef("pk"), organisation__slug=slug)
+                Responsibility.objects.filter(
+                    Q(organisation__name__icontains=name) | Q(organisation__slug=name),
+                    assignment=OuterRef("pk"),
+                )
             )
         )
     if council_goal := filters.get("council_goal"):
