@@ -241,6 +241,11 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["budget", "code"], name="assignment_unique_code"),
         ]
+        indexes = [
+            # The lists' order (selectors.assignments.LIST_ORDER): a page's keys are read from
+            # the index alone, budget by budget.
+            models.Index(fields=["budget", "code", "id"], name="assignment_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -725,8 +730,20 @@ class Report(ReportContent):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "submitted_at"], name="report_queue_idx"),
+            # The review queue in order of arrival, its page's keys from the index alone.
+            models.Index(
+                fields=["status", "submitted_at", "id"],
+                include=["period"],
+                name="report_queue_idx",
+            ),
             models.Index(fields=["published_at", "id"], name="report_published_at_idx"),
+            # The published reports newest first (Report.objects.public()), without passing
+            # by every report never published, whose published_at is empty.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(published_version__isnull=False),
+                name="report_public_idx",
+            ),
             models.Index(
                 fields=["assignment"],
                 condition=Q(is_latest_published=True),

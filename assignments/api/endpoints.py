@@ -56,7 +56,9 @@ from assignments.models import (
     ValueOrigin,
 )
 from assignments.selectors import prefetch
+from assignments.selectors.assignments import in_list_order
 from assignments.selectors.indicators import summarise, with_series, with_sources
+from assignments.selectors.pages import read_page
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 
 from . import schemas
@@ -162,12 +164,18 @@ def _page(
     serialize: Callable[[Any], Data],
     limit: int,
     offset: int,
+    *,
+    key_first: bool = False,
 ) -> Data:
-    """One page of ``found``: a queryset (counted and sliced in the database) or a list."""
+    """One page of ``found``: a queryset (counted and sliced in the database) or a list;
+    with ``key_first``, a queryset's page is chosen on the keys alone (``read_page``)."""
     count = found.count() if isinstance(found, QuerySet) else len(found)
     if offset and offset >= count:
         raise HttpError(404, f"There is no page at offset {offset}: the list has {count}.")
-    items = [serialize(obj) for obj in found[offset : offset + limit]]
+    page = found[offset : offset + limit]
+    if key_first:
+        page = read_page(page, found)
+    items = [serialize(obj) for obj in page]
 
     def link(at: int) -> str:
         query = request.GET.copy()
@@ -384,12 +392,10 @@ def organisation(
 
 
 def _assignments() -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.select_related("budget", "council_goal__area__budget")
-        .prefetch_related(
+    return in_list_order(
+        Assignment.objects.select_related("budget", "council_goal__area__budget").prefetch_related(
             prefetch.responsibilities(), prefetch.global_goals(), prefetch.global_targets()
         )
-        .order_by("-budget__year", "code", "pk")
     )
 
 
@@ -448,7 +454,14 @@ def assignments(
             found = found.filter(
                 Exists(targets.filter(assignment=OuterRef("pk"), globaltarget=target))
             )
-    return _page(request, found, serializer(request).assignment, limit, offset)
+    return _page(
+        request,
+        found,
+        serializer(request).assignment,
+        limit,
+        offset,
+        key_first=True,
+    )
 
 
 @read("/assignments/{id}", schemas.Assignment, name="assignment", summary=N_("An assignment"))

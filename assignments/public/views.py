@@ -56,7 +56,9 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from assignments.selectors import prefetch
+from assignments.selectors.assignments import in_list_order
 from assignments.selectors.indicators import Summary, summarise, with_series
+from assignments.selectors.pages import KeyFirstPaginator
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.forms import Select
 
@@ -352,12 +354,9 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     form = AssignmentFilterForm(request.GET)
     filters = form.filters()
     assignments = filter_assignments(
-        Assignment.objects.select_related("budget", "council_goal__area").order_by(
-            "-budget__year", "code", "pk"
-        ),
-        filters,
+        in_list_order(Assignment.objects.select_related("budget", "council_goal__area")), filters
     )
-    paginator = Paginator(assignments, ASSIGNMENTS_PER_PAGE)
+    paginator = KeyFirstPaginator(assignments, ASSIGNMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     prefetch_related_objects(rows, prefetch.responsibilities())
