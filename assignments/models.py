@@ -20,7 +20,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -316,6 +317,12 @@ class ReportingPeriod(models.Model):
     closed = models.BooleanField(
         _("closed"), default=False, help_text=_("A closed period accepts no new submissions.")
     )
+    # How many of the period's reports are public: stored when they are published
+    # (refresh_publication), so that the API's list of published reports does not count
+    # them all on every request.
+    public_report_count = models.PositiveIntegerField(
+        _("published reports"), default=0, editable=False
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
 
@@ -525,6 +532,7 @@ class ReportQuerySet(models.QuerySet):
         """
         refresh_publication(self, ReportEvent)
         refresh_contributions(self, PublishedContribution)
+        refresh_published_counts(self, ReportingPeriod)
 
 
 class PublicReportQuerySet(ReportQuerySet):
@@ -579,6 +587,32 @@ def refresh_publication(reports, events) -> None:
         organisation=OuterRef("organisation"),
     )
     published.filter(~Exists(newer)).update(is_latest_published=True)
+
+
+def refresh_published_counts(reports, periods) -> None:
+    """
+    Count again the public reports of each period of ``reports`` (``periods``, the model
+    ``ReportingPeriod``): ``public_report_count``.
+
+    A function of querysets and models, like ``refresh_publication``, so that the migration
+    that introduced the count fills it in with exactly this code.
+    """
+    public = (
+        reports.model.objects.filter(period=OuterRef("pk"), published_version__isnull=False)
+        .order_by()
+        .values("period")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    periods.objects.filter(pk__in=reports.order_by().values("period")).update(
+        public_report_count=Coalesce(Subquery(public), 0)
+    )
+
+
+def published_report_count() -> int:
+    """How many reports are public (``Report.objects.public().count()``), from the
+    periods' stored counts: a sum over the periods, not a count of every report."""
+    return ReportingPeriod.objects.aggregate(n=Coalesce(Sum("public_report_count"), 0))["n"]
 
 
 def refresh_contributions(reports, contributions) -> None:

@@ -54,6 +54,7 @@ from assignments.models import (
     Report,
     ReportingPeriod,
     ValueOrigin,
+    published_report_count,
 )
 from assignments.selectors import prefetch
 from assignments.selectors.assignments import in_list_order
@@ -166,10 +167,13 @@ def _page(
     offset: int,
     *,
     key_first: bool = False,
+    count: int | None = None,
 ) -> Data:
     """One page of ``found``: a queryset (counted and sliced in the database) or a list;
-    with ``key_first``, a queryset's page is chosen on the keys alone (``read_page``)."""
-    count = found.count() if isinstance(found, QuerySet) else len(found)
+    with ``key_first``, a queryset's page is chosen on the keys alone (``read_page``).
+    ``count``, if given, is how many ``found`` has, stored (not counted again)."""
+    if count is None:
+        count = found.count() if isinstance(found, QuerySet) else len(found)
     if offset and offset >= count:
         raise HttpError(404, f"There is no page at offset {offset}: the list has {count}.")
     page = found[offset : offset + limit]
@@ -553,6 +557,8 @@ def reports(
     offset: int = Offset,
 ) -> Data:
     found = _reports()
+    # Every published report: counted from the periods' stored counts.
+    unfiltered = request.GET.keys() <= {"limit", "offset"}
     if budget is not None:
         found = found.filter(period__budget=_known(Budget, "budget for", year=budget))
     if organisation is not None:
@@ -582,7 +588,14 @@ def reports(
         found = found.filter(published_version__progress=progress)
     if latest is not None:
         found = found.filter(is_latest_published=latest)
-    return _page(request, found, serializer(request).report, limit, offset)
+    return _page(
+        request,
+        found,
+        serializer(request).report,
+        limit,
+        offset,
+        count=published_report_count() if unfiltered else None,
+    )
 
 
 @read(
