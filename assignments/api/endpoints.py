@@ -178,6 +178,7 @@ def _page(
         raise HttpError(404, f"There is no page at offset {offset}: the list has {count}.")
     page = found[offset : offset + limit]
     if key_first:
+        assert isinstance(found, QuerySet) and isinstance(page, QuerySet)
         page = read_page(page, found)
     items = [serialize(obj) for obj in page]
 

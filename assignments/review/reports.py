@@ -216,7 +216,7 @@ class OrganisationSelectFilter(admin.RelatedFieldListFilter):
         ]
         counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
         selected = set(self.lookup_val or [])
-        choices = [
+        choices: list[dict[str, Any]] = [
             {"value": "", "display": _("All"), "selected": not selected},
             *(
                 {

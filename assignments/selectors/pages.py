@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
@@ -27,7 +27,8 @@ def read_page(page: QuerySet[M], rows: QuerySet[M]) -> QuerySet[M]:
         raise ValueError("read_page() reads whole rows, not deferred ones.")
     found = rows.model._default_manager.filter(pk__in=page.values("pk"))
     found.query.select_related = copy.deepcopy(rows.query.select_related)
-    return found.prefetch_related(*rows._prefetch_related_lookups).order_by(*rows.query.order_by)
+    lookups = rows._prefetch_related_lookups  # type: ignore[attr-defined]  # the stubs leave it out
+    return found.prefetch_related(*lookups).order_by(*rows.query.order_by)
 
 
 class KeyFirstPaginator(Paginator):
@@ -35,5 +36,6 @@ class KeyFirstPaginator(Paginator):
 
     def page(self, number) -> Page:
         page = super().page(number)
-        page.object_list = read_page(page.object_list, self.object_list)
+        assert isinstance(self.object_list, QuerySet), "a paginator of querysets"
+        page.object_list = read_page(cast(QuerySet, page.object_list), self.object_list)
         return page
