@@ -20,7 +20,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -241,6 +242,11 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["budget", "code"], name="assignment_unique_code"),
         ]
+        indexes = [
+            # The lists' order (selectors.assignments.LIST_ORDER): a page's keys are read from
+            # the index alone, budget by budget.
+            models.Index(fields=["budget", "code", "id"], name="assignment_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -311,7 +317,6 @@ class ReportingPeriod(models.Model):
     closed = models.BooleanField(
         _("closed"), default=False, help_text=_("A closed period accepts no new submissions.")
     )
-
     objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
@@ -588,6 +593,13 @@ def refresh_publication(reports, events) -> None:
     published.filter(~Exists(newer)).update(is_latest_published=True)
 
 
+def published_report_count() -> int:
+    """How many reports are public (``Report.objects.public().count()``), from the
+    periods' stored counts (``PublishedReportCount``): a sum over a few rows per period, not
+    a count of every report."""
+    return PublishedReportCount.objects.aggregate(n=Coalesce(Sum("published"), 0))["n"]
+
+
 def refresh_contributions(reports, contributions) -> None:
     """
     Write again the published contributions (``contributions``, the model
@@ -815,8 +827,20 @@ class Report(ReportContent):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "submitted_at"], name="report_queue_idx"),
+            # The review queue in order of arrival, its page's keys from the index alone.
+            models.Index(
+                fields=["status", "submitted_at", "id"],
+                include=["period"],
+                name="report_queue_idx",
+            ),
             models.Index(fields=["published_at", "id"], name="report_published_at_idx"),
+            # The published reports newest first (Report.objects.public()), without passing
+            # by every report never published, whose published_at is empty.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(published_version__isnull=False),
+                name="report_public_idx",
+            ),
             models.Index(
                 fields=["assignment"],
                 condition=Q(is_latest_published=True),

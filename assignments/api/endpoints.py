@@ -54,9 +54,12 @@ from assignments.models import (
     Report,
     ReportingPeriod,
     ValueOrigin,
+    published_report_count,
 )
 from assignments.selectors import prefetch
+from assignments.selectors.assignments import in_list_order
 from assignments.selectors.indicators import summarise, with_series, with_sources
+from assignments.selectors.pages import read_page
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 
 from . import schemas
@@ -162,12 +165,22 @@ def _page(
     serialize: Callable[[Any], Data],
     limit: int,
     offset: int,
+    *,
+    key_first: bool = False,
+    count: int | None = None,
 ) -> Data:
-    """One page of ``found``: a queryset (counted and sliced in the database) or a list."""
-    count = found.count() if isinstance(found, QuerySet) else len(found)
+    """One page of ``found``: a queryset (counted and sliced in the database) or a list;
+    with ``key_first``, a queryset's page is chosen on the keys alone (``read_page``).
+    ``count``, if given, is how many ``found`` has, stored (not counted again)."""
+    if count is None:
+        count = found.count() if isinstance(found, QuerySet) else len(found)
     if offset and offset >= count:
         raise HttpError(404, f"There is no page at offset {offset}: the list has {count}.")
-    items = [serialize(obj) for obj in found[offset : offset + limit]]
+    page = found[offset : offset + limit]
+    if key_first:
+        assert isinstance(found, QuerySet) and isinstance(page, QuerySet)
+        page = read_page(page, found)
+    items = [serialize(obj) for obj in page]
 
     def link(at: int) -> str:
         query = request.GET.copy()
@@ -384,12 +397,10 @@ def organisation(
 
 
 def _assignments() -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.select_related("budget", "council_goal__area__budget")
-        .prefetch_related(
+    return in_list_order(
+        Assignment.objects.select_related("budget", "council_goal__area__budget").prefetch_related(
             prefetch.responsibilities(), prefetch.global_goals(), prefetch.global_targets()
         )
-        .order_by("-budget__year", "code", "pk")
     )
 
 
@@ -448,7 +459,14 @@ def assignments(
             found = found.filter(
                 Exists(targets.filter(assignment=OuterRef("pk"), globaltarget=target))
             )
-    return _page(request, found, serializer(request).assignment, limit, offset)
+    return _page(
+        request,
+        found,
+        serializer(request).assignment,
+        limit,
+        offset,
+        key_first=True,
+    )
 
 
 @read("/assignments/{id}", schemas.Assignment, name="assignment", summary=N_("An assignment"))
@@ -540,6 +558,8 @@ def reports(
     offset: int = Offset,
 ) -> Data:
     found = _reports()
+    # Every published report: counted from the periods' stored counts.
+    unfiltered = request.GET.keys() <= {"limit", "offset"}
     if budget is not None:
         found = found.filter(period__budget=_known(Budget, "budget for", year=budget))
     if organisation is not None:
@@ -569,7 +589,14 @@ def reports(
         found = found.filter(published_version__progress=progress)
     if latest is not None:
         found = found.filter(is_latest_published=latest)
-    return _page(request, found, serializer(request).report, limit, offset)
+    return _page(
+        request,
+        found,
+        serializer(request).report,
+        limit,
+        offset,
+        count=published_report_count() if unfiltered else None,
+    )
 
 
 @read(

@@ -35,6 +35,8 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +54,9 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from assignments.selectors import prefetch
+from assignments.selectors.assignments import in_list_order
 from assignments.selectors.indicators import Summary, summarise, with_series
+from assignments.selectors.pages import KeyFirstPaginator
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.forms import Select
 
@@ -239,7 +243,14 @@ class AssignmentFilterForm(forms.Form):
     year = forms.TypedChoiceField(
         label=_("Budget year"), required=False, coerce=int, empty_value=None, widget=Select
     )
-    organisation = forms.ChoiceField(label=_("Committee or company"), required=False, widget=Select)
+    # A search box, not a drop-down: a list of every organisation would grow with the city's
+    # organisations (and the page with it); each organisation's own page lists its assignments.
+    organisation = forms.CharField(
+        label=_("Committee or company"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     council_goal = forms.TypedChoiceField(
         label=_("Council goal"), required=False, coerce=int, empty_value=None, widget=Select
     )
@@ -260,17 +271,13 @@ class AssignmentFilterForm(forms.Form):
             ("", _("All years")),
             *((y, y) for y in years),
         ]
-        organisations = (
-            Organisation.objects.filter(
-                Exists(Responsibility.objects.filter(organisation=OuterRef("pk")))
-            )
-            .order_by("name")
-            .values_list("slug", "name")
+        self.fields["organisation"].help_text = format_html(
+            gettext(
+                'All or part of its name. <a href="{url}">Every committee and company</a> has '
+                "a page of its own with its assignments."
+            ),
+            url=reverse("public:organisation_list"),
         )
-        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
-            ("", _("All committees and companies")),
-            *organisations,
-        ]
         cast(forms.ChoiceField, self.fields["council_goal"]).choices = _council_goal_choices(
             CouncilGoal.objects.select_related("area__budget").order_by(
                 "-area__budget__year", "area__number", "number"
@@ -307,10 +314,14 @@ def filter_assignments(assignments: QuerySet[Assignment], filters: Mapping) -> Q
         )
     if year := filters.get("year"):
         assignments = assignments.filter(budget__year=year)
-    if slug := filters.get("organisation"):
+    if name := filters.get("organisation", "").strip():
+        # A part of the name, or the organisation's slug (as in the addresses of its page).
         assignments = assignments.filter(
             Exists(
-                Responsibility.objects.filter(assignment=OuterRef("pk"), organisation__slug=slug)
+                Responsibility.objects.filter(
+                    Q(organisation__name__icontains=name) | Q(organisation__slug=name),
+                    assignment=OuterRef("pk"),
+                )
             )
         )
     if council_goal := filters.get("council_goal"):
@@ -352,12 +363,9 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     form = AssignmentFilterForm(request.GET)
     filters = form.filters()
     assignments = filter_assignments(
-        Assignment.objects.select_related("budget", "council_goal__area").order_by(
-            "-budget__year", "code", "pk"
-        ),
-        filters,
+        in_list_order(Assignment.objects.select_related("budget", "council_goal__area")), filters
     )
-    paginator = Paginator(assignments, ASSIGNMENTS_PER_PAGE)
+    paginator = KeyFirstPaginator(assignments, ASSIGNMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     prefetch_related_objects(rows, prefetch.responsibilities())

@@ -594,8 +594,13 @@ def test_the_list_shows_every_assignment_newest_budget_first(client, world):
         ("?q=ingenting+s%C3%A5dant", []),
         ("?year=2017", ["2017:1"]),
         ("?year=2018", ["2018:3", "2018:4", "2018:9"]),
-        ("?organisation=mkb", ["2018:3", "2018:4"]),
+        ("?organisation=mkb", ["2018:3", "2018:4"]),  # slug, and a part of the name
         ("?organisation=kommunstyrelsen&q=digital", ["2018:3"]),
+        ("?organisation=milj%C3%B6", ["2018:4"]),  # a part of the name
+        ("?organisation=+Fastighets+", ["2018:3", "2018:4"]),
+        ("?organisation=n%C3%A4mnden", ["2018:4", "2017:1"]),  # two organisations
+        ("?organisation=sociala-resursnamnden", ["2017:1"]),  # the slug of a former one
+        ("?organisation=finns-inte", []),
     ],
 )
 def test_search_and_filters_narrow_the_list(client, world, query, codes):
@@ -646,9 +651,22 @@ def test_the_filter_form_keeps_the_chosen_values(client, world):
 
     assert 'name="q" value="kuststad"' in html
     assert '<option value="2018" selected>' in html
-    assert '<option value="miljonamnden" selected>' in html
+    assert 'name="organisation" value="miljonamnden"' in html
     assert '<label class="field__label" for="id_q">Search</label>' in html
     assert "Clear all filters" in html
+
+
+def test_the_organisation_is_searched_for_not_chosen_from_a_list_of_all(client, world):
+    """A drop-down of every organisation would grow with the city's organisations; the hint
+    links to the organisation list instead, where each has a page with its assignments."""
+    html = get_html(client, url("public:assignment_list"))
+
+    assert '<input type="search" name="organisation"' in html
+    assert 'aria-describedby="id_organisation_helptext"' in html
+    assert f'<a href="{url("public:organisation_list")}">Every committee and company</a>' in html
+    for organisation in Organisation.objects.all():
+        assert f'value="{organisation.slug}"' not in html
+        assert f">{organisation.name}</option>" not in html
 
 
 def test_an_invalid_filter_is_reported_and_ignored(client, world):
