@@ -39,6 +39,7 @@ from assignments.models import (
     VALUE_DECIMAL_PLACES,
     Indicator,
     IndicatorValue,
+    ValueOrigin,
     breakdown_label,
 )
 from assignments.services.indicators import ValueInput, breakdowns_of, check_value
@@ -504,7 +505,19 @@ def _check_rows(result: ValueFile) -> None:
             continue
         seen[key] = row.number
         row.current = current.get(key)
-        if row.value is None:
+        if row.value is None and row.current and row.current.origin != ValueOrigin.IMPORT:
+            # The import withdraws only values that came from files: the preview must not
+            # promise to remove what Kolada or a published report gave.
+            row.error(
+                result.heading_of.get(VALUE, ""),
+                _(
+                    "The value for %(year)s came from %(origin)s, not from a file: a file "
+                    "can only remove values imported from files. Give the value, or "
+                    "leave the row out."
+                )
+                % {"year": row.year, "origin": row.current.get_origin_display()},
+            )
+        elif row.value is None:
             row.status = REMOVED if row.current else UNCHANGED
         elif row.current is None:
             row.status = NEW

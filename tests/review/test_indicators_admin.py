@@ -628,6 +628,19 @@ def test_a_row_without_a_value_removes_the_years_value(reviewer_client, split_in
     assert values_of(split_indicator) == {(2016, ""): (Decimal(6), "", ValueOrigin.IMPORT)}
 
 
+def test_a_row_without_a_value_cannot_remove_a_kolada_value(reviewer_client, split_indicator):
+    # Found by hypothesis: the preview promised to remove a value Kolada gave, which the
+    # import (withdrawing only values that came from files) then kept.
+    factories.add_values(split_indicator, {2016: 1}, origin=ValueOrigin.KOLADA)
+
+    preview = upload(reviewer_client, split_indicator, "Year,Value\n2016,\n")
+
+    result = preview.context["result"]
+    assert result.has_errors and preview.context["token"] == ""
+    assert "came from Kolada import, not from a file" in preview.content.decode()
+    assert values_of(split_indicator) == {(2016, ""): (Decimal(1), "", ValueOrigin.KOLADA)}
+
+
 def test_the_preview_says_when_kolada_will_replace_the_files_values(reviewer_client):
     kolada = factories.make_indicator(source=IndicatorSource.KOLADA)
     other = factories.make_indicator()
