@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,30 +28,11 @@ from assignments.models import (
 )
 from assignments.public.charts import ProgressOverPeriods
 from goals.models import FALLBACK_LANGUAGE, TEXT_LANGUAGES, GlobalGoal, GlobalTarget
-from malmo_portal.templatetags.site_tags import DIGITS, SLUG, path
+from malmo_portal.templatetags.site_tags import path_function
 
 
 def _escape(value: object) -> str:
     return html.escape(str(value))
-
-
-def _route(name: str, *, slugs: bool = False) -> Callable[[int | str], str]:
-    """A function giving ``path(name, argument)``, the route worked out once: for a primary
-    key, or a slug if the route takes slugs; ``path`` itself for anything else (a text to be
-    quoted)."""
-    head, tail = path(name, ROUTE_MARKER).split(ROUTE_MARKER)
-
-    def route(argument: int | str) -> str:
-        value = str(argument)
-        if DIGITS.fullmatch(value) or (slugs and SLUG.fullmatch(value)):
-            return f"{head}{value}{tail}"
-        return path(name, argument)
-
-    return route
-
-
-# A value no address contains but as the argument it stands for.
-ROUTE_MARKER = "9081726354"
 
 
 class OrganisationName(NamedTuple):
@@ -137,9 +118,9 @@ class RowWriter:
     in the page's language."""
 
     def __init__(self) -> None:
-        self.report_url = _route("public:report_detail")
-        self.organisation_url = _route("public:organisation_detail", slugs=True)
-        self.assignment_url = _route("public:assignment_detail")
+        self.report_url = path_function("public:report_detail")
+        self.organisation_url = path_function("public:organisation_detail")
+        self.assignment_url = path_function("public:assignment_detail")
         self.read_the_report = _escape(gettext("read the report"))
         self.language = (get_language() or "").split("-")[0]
         # The language of the goals' texts, as goals.models.localized() chooses it.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from django import template
 from django.conf import settings
@@ -107,14 +108,23 @@ def _route(
     return head, tail, takes_slugs
 
 
-@register.simple_tag
-def path(name: str, argument: int | str) -> str:
-    """The address of a route of one argument: the same as ``reverse(name, args=[argument])``
-    (anything the fast way cannot be sure of, such as a text to be quoted, is reversed)."""
+def _address(name: str, route: tuple[str, str, bool] | None, argument: int | str) -> str:
     value = str(argument)
-    route = _route(name, *_reversing_context())
     if route is not None:
         head, tail, takes_slugs = route
         if DIGITS.fullmatch(value) or (takes_slugs and SLUG.fullmatch(value)):
             return f"{head}{value}{tail}"
     return reverse(name, args=[argument])
+
+
+@register.simple_tag
+def path(name: str, argument: int | str) -> str:
+    """The address of a route of one argument: the same as ``reverse(name, args=[argument])``
+    (anything the fast way cannot be sure of, such as a text to be quoted, is reversed)."""
+    return _address(name, _route(name, *_reversing_context()), argument)
+
+
+def path_function(name: str) -> Callable[[int | str], str]:
+    """``path`` of one route for many arguments (the rows of a table written in Python): the
+    route is looked up once, for the active language, and each address is filled in."""
+    return functools.partial(_address, name, _route(name, *_reversing_context()))

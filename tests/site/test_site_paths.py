@@ -19,7 +19,7 @@ from django.urls import (
 from django.urls import path as route
 from django.utils import translation
 
-from malmo_portal.templatetags.site_tags import path
+from malmo_portal.templatetags.site_tags import path, path_function
 
 ROUTES = [
     "public:assignment_detail",
@@ -52,6 +52,19 @@ def test_a_path_is_what_reverse_gives_in_either_language(name, language):
     with translation.override(language):
         for argument in ARGUMENTS:
             assert path_or_refused(name, argument) == reversed_or_refused(name, argument), argument
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("name", ROUTES)
+def test_a_path_function_gives_what_reverse_gives_for_every_argument(name, language):
+    with translation.override(language):
+        address = path_function(name)
+        for argument in ARGUMENTS:
+            try:
+                given = address(argument)
+            except NoReverseMatch:
+                given = NoReverseMatch
+            assert given == reversed_or_refused(name, argument), argument
 
 
 def test_a_path_follows_the_script_prefix():
