@@ -27,7 +27,7 @@ from assignments.models import (
     ResponsibilityRole,
 )
 from assignments.public.charts import ProgressOverPeriods
-from goals.models import FALLBACK_LANGUAGE, TEXT_LANGUAGES, GlobalGoal, GlobalTarget
+from goals.models import FALLBACK_LANGUAGE, GlobalGoal, GlobalTarget, pick_text, text_language
 from malmo_portal.templatetags.site_tags import path_function
 
 
@@ -124,9 +124,7 @@ class RowWriter:
         self.read_the_report = _escape(gettext("read the report"))
         self.language = (get_language() or "").split("-")[0]
         # The language of the goals' texts, as goals.models.localized() chooses it.
-        self.text_language = (get_language() or "sv").split("-")[0]
-        if self.text_language not in TEXT_LANGUAGES:
-            self.text_language = FALLBACK_LANGUAGE
+        self.text_language = text_language()
         self._progress: dict[str, str] = {}
         self._days: dict[datetime.datetime, str] = {}
         self._periods: dict[str, str] = {}
@@ -168,14 +166,14 @@ class RowWriter:
         """A goal's or target's text in the page's language, as ``{% localized %}`` gives
         it (``goals.models.localized`` and ``lang_marked``): marked ``lang="en"`` where
         English stands in."""
-        text = getattr(obj, f"{field}_{self.text_language}", "")
-        language = self.text_language
-        if not text:
-            text = getattr(obj, f"{field}_{FALLBACK_LANGUAGE}", "")
-            language = FALLBACK_LANGUAGE
-        if text and language != self.language:
-            return f'<span lang="{language}">{_escape(text)}</span>'
-        return _escape(text)
+        chosen = pick_text(
+            getattr(obj, f"{field}_{self.text_language}", ""),
+            getattr(obj, f"{field}_{FALLBACK_LANGUAGE}", ""),
+            self.text_language,
+        )
+        if chosen.text and chosen.lang != self.language:
+            return f'<span lang="{chosen.lang}">{_escape(chosen.text)}</span>'
+        return _escape(chosen.text)
 
     def period(self, period: ReportingPeriod | str) -> str:
         key = str(period)
