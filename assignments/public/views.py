@@ -168,17 +168,6 @@ def latest_reports(limit: int = 8) -> list[Report]:
     )
 
 
-def periods_with_published_reports(budget: Budget) -> list[ReportingPeriod]:
-    """The budget's reporting periods that have published reports, with how many."""
-    return list(
-        budget.periods.annotate(
-            published_count=Count("reports", filter=Q(reports__published_version__isnull=False))
-        )
-        .filter(published_count__gt=0)
-        .order_by("deadline", "pk")
-    )
-
-
 # Indicators of council goals, assignments and targets
 
 

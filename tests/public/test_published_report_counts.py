@@ -8,6 +8,7 @@ facts, read by the start page; it must say what counting the reports says.
 import datetime
 
 import pytest
+from django.db.models import Count, Q
 
 from assignments import services
 from assignments.models import (
@@ -16,11 +17,7 @@ from assignments.models import (
     Report,
     refresh_report_counts,
 )
-from assignments.public.views import (
-    empty_counts,
-    periods_with_published_reports,
-    progress_counts,
-)
+from assignments.public.views import empty_counts, progress_counts
 from tests import factories
 from tests.public.helpers import World, target
 
@@ -43,7 +40,14 @@ def counted(budget) -> tuple[dict[str, int], list[tuple[int, int]]]:
     progress = progress_counts(
         Report.objects.public().latest_published().filter(assignment__budget=budget)
     )
-    periods = [(p.pk, p.published_count) for p in periods_with_published_reports(budget)]
+    periods = list(
+        budget.periods.annotate(
+            published_count=Count("reports", filter=Q(reports__published_version__isnull=False))
+        )
+        .filter(published_count__gt=0)
+        .order_by("deadline", "pk")
+        .values_list("pk", "published_count")
+    )
     return progress, periods
 
 
