@@ -25,6 +25,13 @@ it was rendered), and a request that already holds it (``If-None-Match``,
 ``If-Modified-Since``) is answered ``304 Not Modified``, from the cache as well. A publication
 renders the pages again, so both change with what they show.
 
+A page served from the cache to a browser that accepts gzip (every browser says so) is sent
+compressed: it is compressed once, on the first such request, and stored beside the page
+(``_with_gzip``), so a hit costs no compression and a page rendered afresh (a miss, or any
+page without a cache) none either. A public page holds no secret of the visitor's (no
+session, no CSRF token), so compression reveals nothing (BREACH needs a secret in the
+answer).
+
 A cache that cannot be reached makes pages uncached, never unavailable.
 """
 
@@ -33,6 +40,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -41,6 +49,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -50,6 +59,9 @@ GENERATION_KEY = "public:generation"
 # Paths that are never public pages and must not wait for the cache: the load balancers'
 # health checks (a cache outage must not fail /health/live).
 NEVER_PAGES = ("/health/",)
+
+# As Django's GZipMiddleware reads Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def generation() -> int:
@@ -98,7 +110,7 @@ def _showed_messages(request: HttpRequest) -> bool:
 
 def _public_headers(response: HttpResponse) -> None:
     patch_cache_control(response, public=True, max_age=60)
-    response["Vary"] = "Accept-Language, Cookie"
+    response["Vary"] = "Accept-Language, Accept-Encoding, Cookie"
 
 
 def _etag(content: bytes) -> str:
@@ -135,6 +147,39 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+def _with_gzip(key: str, entry: tuple) -> bytes:
+    """Compress a stored page and store it again with its compressed bytes, for as long as
+    it had left: the first hit that accepts gzip pays for the compression, no other."""
+    content, _content_type, _etag, rendered_at = entry
+    gzipped = compress_string(content)
+    remaining = rendered_at + settings.PORTAL_PUBLIC_CACHE_SECONDS - time.time()
+    if remaining > 1:
+        try:
+            cache.set(key, (*entry, gzipped), timeout=remaining)
+        except Exception:
+            logger.warning("The cache cannot be written", exc_info=True)
+    return gzipped
+
+
+def _hit(request: HttpRequest, key: str, entry: tuple) -> HttpResponse:
+    """A stored page: (content, content type, ETag, when it was rendered) and, once a
+    browser that accepts gzip has asked for it, its compressed content."""
+    content, content_type, etag, rendered_at = entry[:4]
+    encoding = None
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        gzipped = entry[4] if len(entry) == 5 else _with_gzip(key, entry)
+        if len(gzipped) < len(content):  # else too short to gain by compression
+            # As GZipMiddleware: a weak ETag, the same page in other bytes.
+            content, etag, encoding = gzipped, f"W/{etag}", "gzip"
+    response = HttpResponse(content, content_type=content_type)
+    _public_headers(response)
+    _validators(response, etag, rendered_at)  # stored: no digest on a hit
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["X-Cache"] = "hit"
+    return _conditional(request, response, rendered_at)
+
+
 class PublicPageCacheMiddleware:
     """Serve a public page from the cache before the URL is resolved; store the public pages
     the views render (see the module's description). Place it after the middleware that sets
@@ -153,13 +198,8 @@ class PublicPageCacheMiddleware:
         except Exception:  # any backend's error: serve the page uncached
             logger.warning("The cache cannot be read; serving the page uncached", exc_info=True)
         # An entry of an older release, without its validators, is rendered and stored again.
-        if cached is not None and len(cached) == 4:
-            content, content_type, etag, rendered_at = cached
-            response = HttpResponse(content, content_type=content_type)
-            _public_headers(response)
-            _validators(response, etag, rendered_at)  # stored: no digest on a hit
-            response["X-Cache"] = "hit"
-            return _conditional(request, response, rendered_at)
+        if key is not None and cached is not None and len(cached) in (4, 5):
+            return _hit(request, key, cached)
 
         response = self.get_response(request)
         if not getattr(response, "public_page", False):

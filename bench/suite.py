@@ -443,10 +443,17 @@ def cookie_header(cookie: str) -> list[str]:
     return ["-H", f"Cookie: {cookie}"] if cookie else []
 
 
+# What every browser says it accepts: a page served from the cache is sent compressed to it
+# (assignments/caching.py), one rendered afresh as it is.
+BROWSER_HEADERS = ("-H", "Accept-Encoding: gzip, deflate, br")
+
+
 def warm(url: str, *, seconds: float, connections: int, cookie: str = "") -> None:
     """Requests to ``url`` for ``seconds``, whose figures are not kept."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
-    subprocess.run([*command, *cookie_header(cookie), url], capture_output=True, check=True)
+    subprocess.run(
+        [*command, *BROWSER_HEADERS, *cookie_header(cookie), url], capture_output=True, check=True
+    )
 
 
 def wrk(url: str, *, seconds: float, connections: int, cookie: str = "") -> WrkResult:
@@ -458,6 +465,7 @@ def wrk(url: str, *, seconds: float, connections: int, cookie: str = "") -> WrkR
         "--timeout",
         "60s",
         "--latency",
+        *BROWSER_HEADERS,
         *cookie_header(cookie),
         url,
     ]

@@ -1,5 +1,8 @@
 """Public pages are cached for anonymous visitors and all refreshed when something is published."""
 
+import gzip
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -153,7 +156,84 @@ def test_a_cached_page_is_served_before_its_url_is_resolved(
     assert response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
     assert response["Content-Language"] == "sv"
     assert response["Cache-Control"] == "public, max-age=60"
-    assert response["Vary"] == "Accept-Language, Cookie"
+    assert response["Vary"] == "Accept-Language, Accept-Encoding, Cookie"
+
+
+@caching.public_page
+def long_view(request):
+    calls.append(request.path)
+    return HttpResponse(f"<p>Sida {len(calls)}: Malmö stads hållbarhetsportal.</p>\n" * 200)
+
+
+def get_long(path="/uppdrag/", **headers):
+    request = RequestFactory().get(path, headers=headers)
+    request.user = AnonymousUser()
+    return caching.PublicPageCacheMiddleware(long_view)(request)
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def test_a_browser_that_accepts_gzip_is_sent_the_cached_page_compressed_once(monkeypatch):
+    calls.clear()
+    compressed = []
+    compress = caching.compress_string
+    monkeypatch.setattr(
+        caching, "compress_string", lambda content: compressed.append(1) or compress(content)
+    )
+    first = get_long(**GZIP)
+    # Rendered afresh: sent as it is, never compressed on the way (a miss pays no gzip).
+    assert first["X-Cache"] == "miss" and "Content-Encoding" not in first
+    assert "Accept-Encoding" in first["Vary"]
+    hits = [get_long(**GZIP) for _ in range(3)]
+    assert len(compressed) == 1 and len(calls) == 1
+    for hit in hits:
+        assert hit["X-Cache"] == "hit" and hit["Content-Encoding"] == "gzip"
+        assert gzip.decompress(hit.content) == first.content
+        assert len(hit.content) < len(first.content) / 5
+        assert hit["ETag"] == f"W/{first['ETag']}"
+        assert hit["Vary"] == "Accept-Language, Accept-Encoding, Cookie"
+    # A client that does not accept gzip is still sent the page as it is.
+    plain = get_long()
+    assert plain["X-Cache"] == "hit" and "Content-Encoding" not in plain
+    assert plain.content == first.content and plain["ETag"] == first["ETag"]
+    assert get_long(**{"Accept-Encoding": "identity"}).content == first.content
+
+
+def test_a_compressed_page_answers_its_etag_and_the_plain_one_with_not_modified():
+    calls.clear()
+    first = get_long()
+    compressed = get_long(**GZIP)
+    for etag in (first["ETag"], compressed["ETag"]):
+        response = get_long(**GZIP, **{"If-None-Match": etag})
+        assert response.status_code == 304 and not response.content
+
+
+def test_the_compressed_page_is_stored_for_the_time_the_page_had_left(monkeypatch, settings):
+    settings.PORTAL_PUBLIC_CACHE_SECONDS = 600
+    calls.clear()
+    get_long()
+    timeouts = []
+    store = caching.cache.set
+    monkeypatch.setattr(
+        caching.cache,
+        "set",
+        lambda *args, timeout: timeouts.append(timeout) or store(*args, timeout=timeout),
+    )
+    later = time.time() + 100
+    monkeypatch.setattr(caching.time, "time", lambda: later)
+    assert get_long(**GZIP)["Content-Encoding"] == "gzip"
+    assert len(timeouts) == 1 and 490 < timeouts[0] <= 500
+
+
+def test_a_page_too_short_to_gain_by_compression_is_sent_as_it_is():
+    calls.clear()
+    get()
+    request = RequestFactory().get("/uppdrag/", headers=GZIP)
+    request.user = AnonymousUser()
+    response = caching.PublicPageCacheMiddleware(counting_view)(request)
+    assert response["X-Cache"] == "hit" and "Content-Encoding" not in response
+    assert response.content == b"page 1"
 
 
 def test_the_health_checks_never_touch_the_cache(client, unreachable_cache):
