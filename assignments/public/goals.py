@@ -53,11 +53,12 @@ from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
 from malmo_portal.templatetags.site_tags import path
 
 from . import charts
+from .detail_rows import periods_chart
 from .views import indicator_summaries, indicators_with_series
 
 # A goal's page stays the same size however much contributes to it: the newest few per
 # target, the first assignments, and counts and links for the rest.
-SHOWN_PER_TARGET = 5
+SHOWN_PER_TARGET = 3
 ASSIGNMENTS_SHOWN = 20
 # What a link to an assignment shows of it (``assignment_link``).
 ASSIGNMENT_LINK_FIELDS = ("code", "title", "budget__year")
@@ -263,10 +264,14 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "contributed": [row for row in rows if row.has_contributions],
             "uncontributed": [row.target for row in rows if not row.has_contributions],
             "indicators": indicator_summaries(indicators),
-            "progress": charts.progress_over_periods(
-                progress,
-                title=_("Progress in the published reports that contribute to the goal"),
-                chart_id="goal-progress",
+            # Written in Python, as the template public/charts/_progress_over_periods.html
+            # would draw it: a goal has a bar per period and a cell per period and progress.
+            "progress": periods_chart(
+                charts.progress_over_periods(
+                    progress,
+                    title=_("Progress in the published reports that contribute to the goal"),
+                    chart_id="goal-progress",
+                )
             ),
         },
     )
