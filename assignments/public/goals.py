@@ -33,9 +33,9 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -50,6 +50,7 @@ from assignments.models import (
     ReportVersion,
 )
 from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
+from goals.templatetags.goals_tags import localized
 from malmo_portal.templatetags.site_tags import path
 
 from . import charts
@@ -248,6 +249,8 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         )
     progress = _progress_by_period(goal)
     indicators = _indicators_of(goal)
+    all_assignments_url = f"{reverse('public:assignment_list')}?goal={goal.pk}"
+    contributed = [row for row in rows if row.has_contributions]
     return render(
         request,
         "public/goal_detail.html",
@@ -257,11 +260,14 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "list_url": reverse(LIST_URL_NAMES[framework]),
             "assignments": [assignment_link(assignment) for assignment in assignments],
             "assignment_total": assignment_total,
-            "all_assignments_url": f"{reverse('public:assignment_list')}?goal={goal.pk}",
+            "all_assignments_url": all_assignments_url,
             # Every contributing report is counted once, in its period, by its progress.
             "report_total": sum(sum(counts.values()) for _period, counts in progress),
             "target_count": len(targets),
-            "contributed": [row for row in rows if row.has_contributions],
+            "contributed": contributed,
+            "contributions": contribution_items(
+                contributed, framework=framework, goal=goal, all_assignments_url=all_assignments_url
+            ),
             "uncontributed": [row.target for row in rows if not row.has_contributions],
             "indicators": indicator_summaries(indicators),
             # Written in Python, as the template public/charts/_progress_over_periods.html
@@ -307,6 +313,61 @@ def report_link(report: Report) -> SafeString:
         gettext("Progress"),
         cast(ReportVersion, report.published_version).progress_label.lower(),
     )
+
+
+def contribution_items(
+    rows: list[TargetRow], *, framework: str, goal: GlobalGoal, all_assignments_url: str
+) -> SafeString:
+    """The targets that something contributes to, as public/_target_contribution.html writes
+    each (which a test holds this to): the words translated once for all the rows."""
+    code_class = f"sdg-{int(goal.number)}" if framework == Framework.SDG else "goal-tile--mdg"
+    target_word = conditional_escape(gettext("Target"))
+    assignments_word = conditional_escape(gettext("Assignments"))
+    reports_word = conditional_escape(gettext("Published reports"))
+    more_url = conditional_escape(all_assignments_url)
+    items = []
+    for row in rows:
+        code = conditional_escape(row.target.code)
+        facts = []
+        if row.assignments:
+            more = ""
+            if row.more_assignments:
+                words = ngettext(
+                    "and %(counter)s more assignment",
+                    "and %(counter)s more assignments",
+                    row.more_assignments,
+                ) % {"counter": row.more_assignments}
+                more = (
+                    f'<p class="more-link"><a href="{more_url}">{conditional_escape(words)}</a></p>'
+                )
+            links = "".join(f"<li>{link}</li>" for link in row.assignments)
+            facts.append(
+                f'<div class="facts__row"><dt>{assignments_word}</dt><dd>'
+                f'<ul class="contribution-list">{links}</ul>{more}</dd></div>'
+            )
+        if row.reports:
+            more = ""
+            if row.more_reports:
+                words = ngettext(
+                    "and %(counter)s older published report",
+                    "and %(counter)s older published reports",
+                    row.more_reports,
+                ) % {"counter": row.more_reports}
+                more = f'<p class="more-link">{conditional_escape(words)}</p>'
+            links = "".join(f"<li>{link}</li>" for link in row.reports)
+            facts.append(
+                f'<div class="facts__row"><dt>{reports_word}</dt><dd>'
+                f'<ul class="contribution-list">{links}</ul>{more}</dd></div>'
+            )
+        items.append(
+            f'<li class="target-contribution" id="target-{code}">'
+            '<h3 class="target-contribution__heading">'
+            f'<span class="visually-hidden">{target_word} </span>'
+            f'<span class="target-list__code {code_class}">{code}</span></h3>'
+            f'<p class="target-contribution__text">{localized(row.target, "text")}</p>'
+            f'<dl class="facts">{"".join(facts)}</dl></li>'
+        )
+    return mark_safe("".join(items))  # every text is escaped above; the links are safe
 
 
 def _indicators_of(goal: GlobalGoal) -> list[Indicator]:

@@ -211,7 +211,8 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
                 baseline_value=baseline_value,
                 targets=drawn["targets"],
             )
-            yearly, reported = set(), set()
+            yearly: set[int] = set()
+            reported: set[int] = set()
             for year, period, value in drawn["values"]:
                 # One yearly value a year and one value a period, as the constraints allow.
                 if (period is None and year in yearly) or period in reported:
