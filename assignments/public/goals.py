@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -370,24 +368,31 @@ def contribution_items(
     return mark_safe("".join(items))  # every text is escaped above; the links are safe
 
 
+class FollowedTarget(NamedTuple):
+    """A target of the goal an indicator follows up, as the indicator list names it."""
+
+    code: str
+
+
 def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
     """The indicators that follow up the goal's targets, each with the targets of this goal it
-    follows (``goal_targets``), its series and its targets to reach: four queries (one when
-    there is none)."""
-    linked = Indicator.global_targets.through.objects.filter(
-        indicator=OuterRef("pk"), globaltarget__goal=goal
+    follows (``goal_targets``, FollowedTarget in the targets' order), its series and its
+    targets to reach: four queries (one when there is none). The links are read as rows
+    first: cheaper than a prefetch of the targets, and they name the indicators to read."""
+    links = (
+        Indicator.global_targets.through.objects.filter(globaltarget__goal=goal)
+        .order_by("globaltarget__position", "globaltarget_id")
+        .values_list("indicator_id", "globaltarget__code")
     )
-    return list(
-        indicators_with_series()
-        .filter(Exists(linked))
-        .prefetch_related(
-            Prefetch(
-                "global_targets",
-                queryset=GlobalTarget.objects.filter(goal=goal).order_by("position"),
-                to_attr="goal_targets",
-            )
-        )
-    )
+    followed: dict[int, list[FollowedTarget]] = defaultdict(list)
+    for indicator_id, code in links:
+        followed[indicator_id].append(FollowedTarget(code))
+    if not followed:
+        return []
+    indicators = list(indicators_with_series().filter(pk__in=followed))
+    for indicator in indicators:
+        indicator.goal_targets = followed[indicator.pk]  # type: ignore[attr-defined]
+    return indicators
 
 
 def _with_newest_reports(
