@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -33,9 +31,9 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -50,14 +48,16 @@ from assignments.models import (
     ReportVersion,
 )
 from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
+from goals.templatetags.goals_tags import localized
 from malmo_portal.templatetags.site_tags import path
 
 from . import charts
+from .detail_rows import periods_chart
 from .views import indicator_summaries, indicators_with_series
 
 # A goal's page stays the same size however much contributes to it: the newest few per
 # target, the first assignments, and counts and links for the rest.
-SHOWN_PER_TARGET = 5
+SHOWN_PER_TARGET = 3
 ASSIGNMENTS_SHOWN = 20
 # What a link to an assignment shows of it (``assignment_link``).
 ASSIGNMENT_LINK_FIELDS = ("code", "title", "budget__year")
@@ -247,6 +247,8 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         )
     progress = _progress_by_period(goal)
     indicators = _indicators_of(goal)
+    all_assignments_url = f"{reverse('public:assignment_list')}?goal={goal.pk}"
+    contributed = [row for row in rows if row.has_contributions]
     return render(
         request,
         "public/goal_detail.html",
@@ -256,17 +258,24 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "list_url": reverse(LIST_URL_NAMES[framework]),
             "assignments": [assignment_link(assignment) for assignment in assignments],
             "assignment_total": assignment_total,
-            "all_assignments_url": f"{reverse('public:assignment_list')}?goal={goal.pk}",
+            "all_assignments_url": all_assignments_url,
             # Every contributing report is counted once, in its period, by its progress.
             "report_total": sum(sum(counts.values()) for _period, counts in progress),
             "target_count": len(targets),
-            "contributed": [row for row in rows if row.has_contributions],
+            "contributed": contributed,
+            "contributions": contribution_items(
+                contributed, framework=framework, goal=goal, all_assignments_url=all_assignments_url
+            ),
             "uncontributed": [row.target for row in rows if not row.has_contributions],
             "indicators": indicator_summaries(indicators),
-            "progress": charts.progress_over_periods(
-                progress,
-                title=_("Progress in the published reports that contribute to the goal"),
-                chart_id="goal-progress",
+            # Written in Python, as the template public/charts/_progress_over_periods.html
+            # would draw it: a goal has a bar per period and a cell per period and progress.
+            "progress": periods_chart(
+                charts.progress_over_periods(
+                    progress,
+                    title=_("Progress in the published reports that contribute to the goal"),
+                    chart_id="goal-progress",
+                )
             ),
         },
     )
@@ -304,24 +313,86 @@ def report_link(report: Report) -> SafeString:
     )
 
 
+def contribution_items(
+    rows: list[TargetRow], *, framework: str, goal: GlobalGoal, all_assignments_url: str
+) -> SafeString:
+    """The targets that something contributes to, as public/_target_contribution.html writes
+    each (which a test holds this to): the words translated once for all the rows."""
+    code_class = f"sdg-{int(goal.number)}" if framework == Framework.SDG else "goal-tile--mdg"
+    target_word = conditional_escape(gettext("Target"))
+    assignments_word = conditional_escape(gettext("Assignments"))
+    reports_word = conditional_escape(gettext("Published reports"))
+    more_url = conditional_escape(all_assignments_url)
+    items = []
+    for row in rows:
+        code = conditional_escape(row.target.code)
+        facts = []
+        if row.assignments:
+            more = ""
+            if row.more_assignments:
+                words = ngettext(
+                    "and %(counter)s more assignment",
+                    "and %(counter)s more assignments",
+                    row.more_assignments,
+                ) % {"counter": row.more_assignments}
+                more = (
+                    f'<p class="more-link"><a href="{more_url}">{conditional_escape(words)}</a></p>'
+                )
+            links = "".join(f"<li>{link}</li>" for link in row.assignments)
+            facts.append(
+                f'<div class="facts__row"><dt>{assignments_word}</dt><dd>'
+                f'<ul class="contribution-list">{links}</ul>{more}</dd></div>'
+            )
+        if row.reports:
+            more = ""
+            if row.more_reports:
+                words = ngettext(
+                    "and %(counter)s older published report",
+                    "and %(counter)s older published reports",
+                    row.more_reports,
+                ) % {"counter": row.more_reports}
+                more = f'<p class="more-link">{conditional_escape(words)}</p>'
+            links = "".join(f"<li>{link}</li>" for link in row.reports)
+            facts.append(
+                f'<div class="facts__row"><dt>{reports_word}</dt><dd>'
+                f'<ul class="contribution-list">{links}</ul>{more}</dd></div>'
+            )
+        items.append(
+            f'<li class="target-contribution" id="target-{code}">'
+            '<h3 class="target-contribution__heading">'
+            f'<span class="visually-hidden">{target_word} </span>'
+            f'<span class="target-list__code {code_class}">{code}</span></h3>'
+            f'<p class="target-contribution__text">{localized(row.target, "text")}</p>'
+            f'<dl class="facts">{"".join(facts)}</dl></li>'
+        )
+    return mark_safe("".join(items))  # every text is escaped above; the links are safe
+
+
+class FollowedTarget(NamedTuple):
+    """A target of the goal an indicator follows up, as the indicator list names it."""
+
+    code: str
+
+
 def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
     """The indicators that follow up the goal's targets, each with the targets of this goal it
-    follows (``goal_targets``), its series and its targets to reach: four queries (one when
-    there is none)."""
-    linked = Indicator.global_targets.through.objects.filter(
-        indicator=OuterRef("pk"), globaltarget__goal=goal
+    follows (``goal_targets``, FollowedTarget in the targets' order), its series and its
+    targets to reach: four queries (one when there is none). The links are read as rows
+    first: cheaper than a prefetch of the targets, and they name the indicators to read."""
+    links = (
+        Indicator.global_targets.through.objects.filter(globaltarget__goal=goal)
+        .order_by("globaltarget__position", "globaltarget_id")
+        .values_list("indicator_id", "globaltarget__code")
     )
-    return list(
-        indicators_with_series()
-        .filter(Exists(linked))
-        .prefetch_related(
-            Prefetch(
-                "global_targets",
-                queryset=GlobalTarget.objects.filter(goal=goal).order_by("position"),
-                to_attr="goal_targets",
-            )
-        )
-    )
+    followed: dict[int, list[FollowedTarget]] = defaultdict(list)
+    for indicator_id, code in links:
+        followed[indicator_id].append(FollowedTarget(code))
+    if not followed:
+        return []
+    indicators = list(indicators_with_series().filter(pk__in=followed))
+    for indicator in indicators:
+        indicator.goal_targets = followed[indicator.pk]  # type: ignore[attr-defined]
+    return indicators
 
 
 def _with_newest_reports(

@@ -1,14 +1,17 @@
 """
-The indicators as the public reads them: each with its headline series in time order, its
-targets, its latest value, the last change and its progress towards the target, read in a
-fixed number of queries however many indicators and values there are.
+The indicators as the public reads them: each with its targets, its latest value, the last
+change and its progress towards the target, read in a fixed number of queries however many
+indicators and values there are. A summary needs only three values of the headline series:
+the first (the baseline when the indicator has none) and the last two (the latest value and
+the last change), so only those are read, however long the series grows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from assignments.indicators import Assessment, Point, assess, trend
 from assignments.models import (
@@ -25,11 +28,41 @@ def headline_values() -> QuerySet[IndicatorValue]:
     return IndicatorValue.objects.headline().select_related("period").in_order()
 
 
+def summary_values() -> QuerySet[IndicatorValue]:
+    """
+    Of each indicator's headline series only what ``summarise`` reads, in time order: the
+    first value and the last two (one, two or three values; fewer when the series is
+    shorter). The database numbers each series from both ends in the order of ``in_order``
+    (the id last, so that values equal in time have one order on every database) and
+    returns only the values numbered 1 from the start or 1-2 from the end.
+    """
+    series = F("indicator_id")
+    deadline = F("period__deadline")
+    return (
+        headline_values()
+        .annotate(
+            from_start=Window(
+                RowNumber(),
+                partition_by=series,
+                order_by=[F("year").asc(), deadline.asc(nulls_first=True), F("pk").asc()],
+            ),
+            from_end=Window(
+                RowNumber(),
+                partition_by=series,
+                order_by=[F("year").desc(), deadline.desc(nulls_last=True), F("pk").desc()],
+            ),
+        )
+        .filter(Q(from_start=1) | Q(from_end__lte=2))
+        .order_by("indicator_id", "year", deadline.asc(nulls_first=True), "pk")
+    )
+
+
 def with_series(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    """Indicators with ``headline_values`` (in time order) and their targets prefetched:
-    two queries for any number of them."""
+    """Indicators with what ``summarise`` reads prefetched: ``headline_values`` (the first
+    and the last two values of the headline series, in time order, ``summary_values``) and
+    their targets. Two queries for any number of indicators and values."""
     return indicators.prefetch_related(
-        Prefetch("values", queryset=headline_values(), to_attr="headline_values"),
+        Prefetch("values", queryset=summary_values(), to_attr="headline_values"),
         Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
     )
 
@@ -45,6 +78,8 @@ class Summary:
     """What a list shows of an indicator: its latest value, the last change and progress."""
 
     indicator: Indicator
+    # The headline values the summary was made of: the whole series, or (read through
+    # ``with_series``) only its first and last two values.
     series: list[IndicatorValue] = field(default_factory=list)
     assessment: Assessment = field(
         default_factory=lambda: Assessment(ProgressLevel.NOT_ENOUGH_DATA)
@@ -65,7 +100,8 @@ def points(values: list[IndicatorValue]) -> list[Point]:
 
 
 def summarise(indicator: Indicator) -> Summary:
-    """Summarise an indicator read through ``with_series``."""
+    """Summarise an indicator read through ``with_series`` (or with its whole headline series
+    in time order as ``headline_values``: the summary is the same)."""
     series: list[IndicatorValue] = indicator.headline_values  # type: ignore[attr-defined]
     line = points(series)
     baseline = (

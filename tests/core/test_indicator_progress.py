@@ -1,13 +1,19 @@
-"""The progress method of ``assignments.indicators`` on worked examples."""
+"""The progress method of ``assignments.indicators`` on worked examples, and the summaries
+the public lists show of it."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assignments.indicators import Point, assess, choose_target, trend
-from assignments.models import ProgressLevel
-from assignments.selectors.indicators import summarise, with_series
-from tests.factories import add_values, make_indicator
+from assignments.models import Indicator, IndicatorValue, ProgressLevel, ValueOrigin
+from assignments.selectors.indicators import headline_values, summarise, with_series
+from tests.factories import add_values, make_budget, make_indicator, make_period
 
 
 def series(*pairs: tuple[int, str]) -> list[Point]:
@@ -149,3 +155,109 @@ def test_a_summary_reads_the_stored_series_and_the_offices_override():
     assert summary.assessment.level == ProgressLevel.MODERATE
     assert summary.assessment.overridden
     assert summary.assessment.note == "Ny mätmetod från 2020."
+
+
+# The summaries read only the first and the last two values of a series
+
+
+def summarised_in_full(indicator: Indicator):
+    """The summary of the whole headline series, as lists read it before they read only the
+    three values a summary needs."""
+    indicator.headline_values = list(headline_values().filter(indicator=indicator))
+    return summarise(indicator)
+
+
+def value_cents(low: int, high: int):
+    return st.integers(low, high).map(lambda cents: Decimal(cents) / 100)
+
+
+# A headline value: its year, its reporting period (an index into the example's periods, or
+# None for a yearly value) and the value.
+headline_value = st.tuples(
+    st.integers(2010, 2024), st.one_of(st.none(), st.integers(0, 3)), value_cents(-500, 50000)
+)
+an_indicator = st.fixed_dictionaries(
+    {
+        "values": st.lists(headline_value, max_size=12),
+        "higher_is_better": st.booleans(),
+        "baseline": st.one_of(
+            st.none(), st.tuples(st.integers(2005, 2024), value_cents(-100, 50000))
+        ),
+        "targets": st.dictionaries(st.integers(2015, 2040), value_cents(0, 60000), max_size=3),
+        "broken_down": st.lists(
+            st.tuples(st.integers(2010, 2024), value_cents(0, 100)), max_size=3
+        ),
+    }
+)
+
+
+@pytest.mark.django_db
+@given(indicators=st.lists(an_indicator, min_size=1, max_size=3))
+def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators):
+    """The latest value, the last change and the progress level are those of the whole
+    series, also when several values fall in one year (reporting periods' and a yearly one)."""
+    with transaction.atomic():
+        budget = make_budget(year=2031)
+        # Distinct deadlines, so that the whole series has one order (as in_order sorts it).
+        periods = [
+            make_period(budget=budget, deadline=datetime.date(2031, 3 + 2 * i, 1)) for i in range(4)
+        ]
+        made = []
+        for drawn in indicators:
+            baseline_year, baseline_value = drawn["baseline"] or (None, None)
+            indicator = make_indicator(
+                higher_is_better=drawn["higher_is_better"],
+                baseline_year=baseline_year,
+                baseline_value=baseline_value,
+                targets=drawn["targets"],
+            )
+            yearly: set[int] = set()
+            reported: set[int] = set()
+            for year, period, value in drawn["values"]:
+                # One yearly value a year and one value a period, as the constraints allow.
+                if (period is None and year in yearly) or period in reported:
+                    continue
+                (yearly if period is None else reported).add(year if period is None else period)
+                IndicatorValue.objects.create(
+                    indicator=indicator,
+                    year=year,
+                    period=None if period is None else periods[period],
+                    value=value,
+                    origin=ValueOrigin.IMPORT if period is None else ValueOrigin.REPORT,
+                )
+            for year, value in drawn["broken_down"]:
+                IndicatorValue.objects.get_or_create(
+                    indicator=indicator,
+                    year=year,
+                    period=None,
+                    dimension="gender",
+                    category="women",
+                    defaults={"value": value, "origin": ValueOrigin.IMPORT},
+                )
+            made.append(indicator)
+
+        read = {
+            indicator.pk: summarise(indicator)
+            for indicator in with_series(Indicator.objects.filter(pk__in=[i.pk for i in made]))
+        }
+        for indicator in made:
+            full, summary = summarised_in_full(indicator), read[indicator.pk]
+            assert len(summary.series) == min(len(full.series), 3)
+            assert summary.latest == full.latest
+            assert summary.latest_display == full.latest_display
+            assert summary.trend == full.trend
+            assert summary.assessment == full.assessment
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_summaries_read_the_same_few_rows_however_long_the_series():
+    short, long = make_indicator(), make_indicator()
+    add_values(short, {2020: 1})
+    add_values(long, {year: year - 1900 for year in range(1950, 2050)})
+    for indicator in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            summary = summarise(with_series(Indicator.objects.filter(pk=indicator.pk)).get())
+        assert len(queries) == 3  # the indicator, its values and its targets
+    assert [value.year for value in summary.series] == [1950, 2048, 2049]
+    assert summary.trend == "better"

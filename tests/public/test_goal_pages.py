@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
 from assignments.models import Progress, Report, ReportStatus
 from goals.models import GlobalGoal, GlobalTarget
@@ -56,6 +56,11 @@ def section(html: str, element_id: str) -> str:
 def card(html: str, number: int) -> str:
     start = html.index(f'id="goal-{number}"')
     return html[start : html.index("</ul>", start)]
+
+
+def squeezed(html: str) -> str:
+    """The markup without the whitespace between tags a template's layout adds."""
+    return re.sub(r">\s+<", "><", html.strip())
 
 
 def text(html: str) -> str:
@@ -494,7 +499,10 @@ def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world)
     section = html[html.index('id="target-11.6"') :]
     shown = re.findall(r'href="/en/reports/(\d+)/', section)
     # The later period's report first, then the latest reports of the earlier period.
-    assert [int(pk) for pk in shown] == [newest.pk, *[r.pk for r in reversed(earlier)][:4]]
+    assert [int(pk) for pk in shown] == [
+        newest.pk,
+        *[r.pk for r in reversed(earlier)][: SHOWN_PER_TARGET - 1],
+    ]
     assert "and 1 older published report" in section
 
 
@@ -517,3 +525,48 @@ def test_the_links_written_in_python_are_the_includes_markup(world, language):
             render_to_string("public/_report_link.html", {"report": shown}).strip()
         )
         assert "&amp; klimat &lt;nämnden&gt;" in report_link(shown)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("framework", ["sdg", "mdg"])
+def test_the_targets_contributions_written_in_python_are_the_includes_markup(
+    world, language, framework
+):
+    from django.template.loader import render_to_string
+
+    from assignments.public.goals import TargetRow, contribution_items
+
+    goal = GlobalGoal.objects.get(framework=framework, number=1)
+    targets = list(goal.targets.order_by("position"))
+    links = [format_html('<a href="/x/{}/">Uppdrag &amp; {}</a>', n, n) for n in range(2)]
+    rows = [
+        TargetRow(target=t, assignments=links, assignment_count=5, reports=links, report_count=2)
+        for t in targets[:2]
+    ]
+    rows.append(
+        TargetRow(
+            target=targets[-1],
+            assignments=[],
+            assignment_count=0,
+            reports=links[:1],
+            report_count=3,
+        )
+    )
+    rows.append(
+        TargetRow(
+            target=rows[0].target,
+            assignments=links[:1],
+            assignment_count=2,
+            reports=[],
+            report_count=0,
+        )
+    )
+    context = {"framework": framework, "goal": goal, "all_assignments_url": "/en/?goal=1&x=<y>"}
+    with translation.override(language):
+        expected = "".join(
+            render_to_string("public/_target_contribution.html", {**context, "row": row})
+            for row in rows
+        )
+        written = contribution_items(rows, **context)
+    assert squeezed(written) == squeezed(expected)
+    assert "&amp;x=&lt;y&gt;" in written
