@@ -21,13 +21,9 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from assignments.models import (
-    Progress,
-    ReportingPeriod,
-    ResponsibilityRole,
-)
+from assignments.models import Progress, ResponsibilityRole
 from assignments.public.charts import ProgressOverPeriods
-from goals.models import FALLBACK_LANGUAGE, GlobalGoal, GlobalTarget, pick_text, text_language
+from goals.models import FALLBACK_LANGUAGE, Framework, GlobalTarget, pick_text, text_language
 from malmo_portal.templatetags.site_tags import path_function
 
 
@@ -65,12 +61,40 @@ class TargetRow(NamedTuple):
 TARGET_ROW_FIELDS = ("code", "text_sv", "text_en", "goal__framework", "goal__number", "goal_id")
 
 
+class GoalRow(NamedTuple):
+    """What the pages show of a global goal: its number, title and colour."""
+
+    framework: str
+    number: int
+    title_sv: str
+    title_en: str
+
+    @property
+    def label(self) -> str:  # as GlobalGoal.label
+        return gettext("Goal") if self.framework == Framework.SDG else gettext("MDG")
+
+
+# The fields of a GoalRow, for values_list().
+GOAL_ROW_FIELDS = ("framework", "number", "title_sv", "title_en")
+
+
+class PeriodRow(NamedTuple):
+    """A reporting period of the assignment's budget: its key and its name."""
+
+    pk: int
+    name: str
+    year: int
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"  # as ReportingPeriod's str()
+
+
 class PublishedReport(NamedTuple):
     """What the assignment page shows of a published report: its progress, and when."""
 
     pk: int
     organisation_id: int
-    period: ReportingPeriod
+    period: PeriodRow
     progress: str
     percent_complete: int | None
     published_at: datetime.datetime | None
@@ -126,7 +150,7 @@ class RowWriter:
         # The language of the goals' texts, as goals.models.localized() chooses it.
         self.text_language = text_language()
         self._progress: dict[str, str] = {}
-        self._days: dict[datetime.datetime, str] = {}
+        self._days: dict[datetime.date, str] = {}
         self._periods: dict[str, str] = {}
 
     def progress(self, value: str) -> str:
@@ -154,15 +178,16 @@ class RowWriter:
         ``date`` filter shows it."""
         if published_at is None:
             return ""
-        if published_at not in self._days:
-            day = timezone.localtime(published_at).date()
-            self._days[published_at] = (
-                f'<time datetime="{dateformat.format(day, "Y-m-d")}">'
+        # Each report's moment is its own: the words are written once per day.
+        day = timezone.localtime(published_at).date()
+        if day not in self._days:
+            self._days[day] = (
+                f'<time datetime="{day.isoformat()}">'
                 f"{_escape(dateformat.format(day, 'j F Y'))}</time>"
             )
-        return self._days[published_at]
+        return self._days[day]
 
-    def _localized(self, obj: GlobalGoal | TargetRow, field: str) -> str:
+    def _localized(self, obj: GoalRow | TargetRow, field: str) -> str:
         """A goal's or target's text in the page's language, as ``{% localized %}`` gives
         it (``goals.models.localized`` and ``lang_marked``): marked ``lang="en"`` where
         English stands in."""
@@ -175,7 +200,7 @@ class RowWriter:
             return f'<span lang="{chosen.lang}">{_escape(chosen.text)}</span>'
         return _escape(chosen.text)
 
-    def period(self, period: ReportingPeriod | str) -> str:
+    def period(self, period: PeriodRow | str) -> str:
         key = str(period)
         if key not in self._periods:
             self._periods[key] = f'<span lang="sv">{_escape(key)}</span>'
@@ -265,7 +290,7 @@ class RowWriter:
             "".join(f"<li>{self._organisation(o)}</li>" for o in organisations)
         )
 
-    def goal_tiles(self, goals: Iterable[GlobalGoal], label: str) -> SafeString:
+    def goal_tiles(self, goals: Iterable[GoalRow], label: str) -> SafeString:
         """Global goals as tiles, as ``includes/_goal_tiles.html`` gives them."""
         items = "".join(
             f'<li class="goal-tile {_goal_class(goal)}">'
@@ -380,7 +405,7 @@ def periods_chart(chart: ProgressOverPeriods) -> SafeString:
     )
 
 
-def _goal_class(goal: GlobalGoal) -> str:
+def _goal_class(goal: GoalRow) -> str:
     return f"sdg-{int(goal.number)}" if goal.framework == "sdg" else "goal-tile--mdg"
 
 
