@@ -149,9 +149,11 @@ class RowWriter:
         self.language = (get_language() or "").split("-")[0]
         # The language of the goals' texts, as goals.models.localized() chooses it.
         self.text_language = text_language()
+        self._zone = timezone.get_current_timezone()
         self._progress: dict[str, str] = {}
         self._days: dict[datetime.date, str] = {}
         self._periods: dict[str, str] = {}
+        self._organisations: dict[int, str] = {}
 
     def progress(self, value: str) -> str:
         """A progress value in words with its mark, as ``public/_progress.html``."""
@@ -179,7 +181,7 @@ class RowWriter:
         if published_at is None:
             return ""
         # Each report's moment is its own: the words are written once per day.
-        day = timezone.localtime(published_at).date()
+        day = published_at.astimezone(self._zone).date()  # as timezone.localtime()
         if day not in self._days:
             self._days[day] = (
                 f'<time datetime="{day.isoformat()}">'
@@ -207,10 +209,14 @@ class RowWriter:
         return self._periods[key]
 
     def _organisation(self, organisation: OrganisationName) -> str:
-        return (
-            f'<a href="{_escape(self.organisation_url(organisation.slug))}">'
-            f"{_escape(organisation.name)}</a>"
-        )
+        """An organisation's name linked to its page: written once, for the list of those
+        responsible and again for the table."""
+        if organisation.pk not in self._organisations:
+            self._organisations[organisation.pk] = (
+                f'<a href="{_escape(self.organisation_url(organisation.slug))}">'
+                f"{_escape(organisation.name)}</a>"
+            )
+        return self._organisations[organisation.pk]
 
     # The assignment page
 
@@ -225,9 +231,10 @@ class RowWriter:
             f'<td></td><td><span class="muted">{_escape(gettext("No published report yet"))}'
             "</span></td><td></td><td></td>"
         )
+        participant = ResponsibilityRole.PARTICIPANT.value
         written = []
         for row in rows:
-            role = taking_part if row.role == ResponsibilityRole.PARTICIPANT else ""
+            role = taking_part if row.role == participant else ""
             heading = f'<th scope="row">{self._organisation(row.organisation)}{role}</th>'
             report = row.latest
             if report is None:
@@ -235,11 +242,11 @@ class RowWriter:
                 continue
             percent = (
                 f' <span class="muted">'
-                f"{_escape(complete % {'percent': report.percent_complete})}</span>"
+                f"{html.escape(complete % {'percent': report.percent_complete})}</span>"
                 if report.percent_complete is not None
                 else ""
             )
-            link = _escape(read % {"organisation": row.organisation.name})
+            link = html.escape(read % {"organisation": row.organisation.name})
             written.append(
                 f"<tr>{heading}"
                 f"<td>{self.period(report.period)}</td>"
