@@ -1,6 +1,8 @@
 """
-The rows the assignment and organisation pages write in Python (``public/detail_rows.py``)
-give the markup of the includes they stand in for.
+The rows the assignment and organisation pages write in Python (``public/detail_rows.py``,
+with the progress marks of ``public/rows.py``) give the markup of the includes they stand
+in for. The goal pages' links (``rows.assignment_link``, ``rows.report_link``) are held to
+theirs in test_goal_pages.py.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from assignments.models import Progress
-from assignments.public import charts
+from assignments.public import charts, rows
 from assignments.public.detail_rows import (
     GOAL_ROW_FIELDS,
     GoalRow,
@@ -39,6 +41,15 @@ def test_a_progress_link_is_the_includes(language, value):
             "public/_progress_link.html", {"report": 42, "value": value, "label": label}
         )
         assert RowWriter().progress_link(42, value) == expected.strip()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("value", [*Progress.values, "<unknown>"])
+def test_a_progress_mark_is_the_include(language, value):
+    label = Progress(value).label if value in Progress.values else value
+    with translation.override(language):
+        expected = render_to_string("public/_progress.html", {"value": value, "label": label})
+        assert rows.progress(value) == expected.strip()
 
 
 @pytest.mark.django_db
