@@ -423,7 +423,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for report_pk, organisation_id, name, slug, period_id, progress, percent, published in (
         Report.objects.public()
         .filter(assignment=assignment)
-        .order_by("organisation__name", "period__deadline", "period__pk")
+        .order_by("organisation__name", "pk")
         .values_list(
             "pk",
             "organisation_id",
@@ -441,7 +441,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 PublishedReport(report_pk, organisation_id, period, progress, percent, published)
             )
             names[organisation_id] = (name, slug)
-    # By period, so each organisation's last report here is its latest.
+    # By period (in the periods' order, without joining them again), so each organisation's
+    # last report here is its latest.
+    position = {pk: i for i, pk in enumerate(periods)}
+    reports.sort(key=lambda r: position[r.period.pk])
     latest = {r.organisation_id: r for r in reports}
 
     # Responsible organisations first, as the budget names them; then any organisation whose
