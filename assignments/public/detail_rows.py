@@ -3,10 +3,10 @@ The repeated rows of the assignment page and the organisation page, written in P
 
 An include per table cell cost these pages more than everything else they do (some 1,300
 template renders on the assignment page of an assignment given to every committee); each
-row is built here as one string, every value escaped, with the same markup
-``public/_progress.html`` and ``public/_progress_link.html`` give. What is the same in every
-row (the translated words, the start and end of each address, each progress value's mark,
-each day's date) is worked out once per page by a ``RowWriter``.
+row is built here as one string, every value escaped, with the same markup the includes
+give (the links and progress marks the goal pages share are ``rows``'s). What is the same
+in every row (the translated words, the start and end of each address, each progress
+value's mark, each day's date) is worked out once per page by a ``RowWriter``.
 """
 
 from __future__ import annotations
@@ -21,18 +21,13 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from assignments.models import (
-    Progress,
-    ReportingPeriod,
-    ResponsibilityRole,
-)
+from assignments.models import ResponsibilityRole
 from assignments.public.charts import ProgressOverPeriods
-from goals.models import FALLBACK_LANGUAGE, GlobalGoal, GlobalTarget, pick_text, text_language
+from goals.models import FALLBACK_LANGUAGE, Framework, GlobalTarget, pick_text, text_language
 from malmo_portal.templatetags.site_tags import path_function
 
-
-def _escape(value: object) -> str:
-    return html.escape(str(value))
+from . import rows
+from .rows import escape
 
 
 class OrganisationName(NamedTuple):
@@ -65,12 +60,40 @@ class TargetRow(NamedTuple):
 TARGET_ROW_FIELDS = ("code", "text_sv", "text_en", "goal__framework", "goal__number", "goal_id")
 
 
+class GoalRow(NamedTuple):
+    """What the pages show of a global goal: its number, title and colour."""
+
+    framework: str
+    number: int
+    title_sv: str
+    title_en: str
+
+    @property
+    def label(self) -> str:  # as GlobalGoal.label
+        return gettext("Goal") if self.framework == Framework.SDG else gettext("MDG")
+
+
+# The fields of a GoalRow, for values_list().
+GOAL_ROW_FIELDS = ("framework", "number", "title_sv", "title_en")
+
+
+class PeriodRow(NamedTuple):
+    """A reporting period of the assignment's budget: its key and its name."""
+
+    pk: int
+    name: str
+    year: int
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"  # as ReportingPeriod's str()
+
+
 class PublishedReport(NamedTuple):
     """What the assignment page shows of a published report: its progress, and when."""
 
     pk: int
     organisation_id: int
-    period: ReportingPeriod
+    period: PeriodRow
     progress: str
     percent_complete: int | None
     published_at: datetime.datetime | None
@@ -121,32 +144,26 @@ class RowWriter:
         self.report_url = path_function("public:report_detail")
         self.organisation_url = path_function("public:organisation_detail")
         self.assignment_url = path_function("public:assignment_detail")
-        self.read_the_report = _escape(gettext("read the report"))
+        self.read_the_report = escape(gettext("read the report"))
         self.language = (get_language() or "").split("-")[0]
         # The language of the goals' texts, as goals.models.localized() chooses it.
         self.text_language = text_language()
+        self._zone = timezone.get_current_timezone()
         self._progress: dict[str, str] = {}
-        self._days: dict[datetime.datetime, str] = {}
+        self._days: dict[datetime.date, str] = {}
         self._periods: dict[str, str] = {}
+        self._organisations: dict[int, str] = {}
 
     def progress(self, value: str) -> str:
-        """A progress value in words with its mark, as ``public/_progress.html``."""
+        """A progress value in words with its mark (``rows.progress``), written once."""
         if value not in self._progress:
-            try:
-                label = str(Progress(value).label)
-            except ValueError:  # not one of the choices: shown as it is, as Django does
-                label = value
-            self._progress[value] = (
-                f'<span class="progress-status progress-status--{_escape(value)}">'
-                f"{_escape(label)}</span>"
-            )
+            self._progress[value] = rows.progress(value)
         return self._progress[value]
 
     def progress_link(self, report_pk: int, value: str) -> str:
-        """A progress value linked to its report, as ``public/_progress_link.html``."""
-        return (
-            f'<a href="{self.report_url(int(report_pk))}">{self.progress(value)}'
-            f'<span class="visually-hidden"> – {self.read_the_report}</span></a>'
+        """A progress value linked to its report (``rows.progress_link``)."""
+        return rows.progress_link(
+            self.report_url(int(report_pk)), self.progress(value), self.read_the_report
         )
 
     def published(self, published_at: datetime.datetime | None) -> str:
@@ -154,15 +171,16 @@ class RowWriter:
         ``date`` filter shows it."""
         if published_at is None:
             return ""
-        if published_at not in self._days:
-            day = timezone.localtime(published_at).date()
-            self._days[published_at] = (
-                f'<time datetime="{dateformat.format(day, "Y-m-d")}">'
-                f"{_escape(dateformat.format(day, 'j F Y'))}</time>"
+        # Each report's moment is its own: the words are written once per day.
+        day = published_at.astimezone(self._zone).date()  # as timezone.localtime()
+        if day not in self._days:
+            self._days[day] = (
+                f'<time datetime="{day.isoformat()}">'
+                f"{escape(dateformat.format(day, 'j F Y'))}</time>"
             )
-        return self._days[published_at]
+        return self._days[day]
 
-    def _localized(self, obj: GlobalGoal | TargetRow, field: str) -> str:
+    def _localized(self, obj: GoalRow | TargetRow, field: str) -> str:
         """A goal's or target's text in the page's language, as ``{% localized %}`` gives
         it (``goals.models.localized`` and ``lang_marked``): marked ``lang="en"`` where
         English stands in."""
@@ -172,37 +190,42 @@ class RowWriter:
             self.text_language,
         )
         if chosen.text and chosen.lang != self.language:
-            return f'<span lang="{chosen.lang}">{_escape(chosen.text)}</span>'
-        return _escape(chosen.text)
+            return f'<span lang="{chosen.lang}">{escape(chosen.text)}</span>'
+        return escape(chosen.text)
 
-    def period(self, period: ReportingPeriod | str) -> str:
+    def period(self, period: PeriodRow | str) -> str:
         key = str(period)
         if key not in self._periods:
-            self._periods[key] = f'<span lang="sv">{_escape(key)}</span>'
+            self._periods[key] = f'<span lang="sv">{escape(key)}</span>'
         return self._periods[key]
 
     def _organisation(self, organisation: OrganisationName) -> str:
-        return (
-            f'<a href="{_escape(self.organisation_url(organisation.slug))}">'
-            f"{_escape(organisation.name)}</a>"
-        )
+        """An organisation's name linked to its page: written once, for the list of those
+        responsible and again for the table."""
+        if organisation.pk not in self._organisations:
+            self._organisations[organisation.pk] = (
+                f'<a href="{escape(self.organisation_url(organisation.slug))}">'
+                f"{escape(organisation.name)}</a>"
+            )
+        return self._organisations[organisation.pk]
 
     # The assignment page
 
-    def latest_rows(self, rows: Iterable[OrganisationRow]) -> SafeString:
+    def latest_rows(self, organisations: Iterable[OrganisationRow]) -> SafeString:
         """The rows of the table of latest reports: each organisation (and whether it takes
         part rather than leads), its latest report's period, progress and publication day,
         and a link to read it; or that it has published none."""
-        taking_part = f' <span class="muted">({_escape(gettext("taking part"))})</span>'
+        taking_part = f' <span class="muted">({escape(gettext("taking part"))})</span>'
         complete = gettext("%(percent)s %% complete")
         read = gettext("Read the report of %(organisation)s")
         none = (
-            f'<td></td><td><span class="muted">{_escape(gettext("No published report yet"))}'
+            f'<td></td><td><span class="muted">{escape(gettext("No published report yet"))}'
             "</span></td><td></td><td></td>"
         )
+        participant = ResponsibilityRole.PARTICIPANT.value
         written = []
-        for row in rows:
-            role = taking_part if row.role == ResponsibilityRole.PARTICIPANT else ""
+        for row in organisations:
+            role = taking_part if row.role == participant else ""
             heading = f'<th scope="row">{self._organisation(row.organisation)}{role}</th>'
             report = row.latest
             if report is None:
@@ -210,11 +233,11 @@ class RowWriter:
                 continue
             percent = (
                 f' <span class="muted">'
-                f"{_escape(complete % {'percent': report.percent_complete})}</span>"
+                f"{html.escape(complete % {'percent': report.percent_complete})}</span>"
                 if report.percent_complete is not None
                 else ""
             )
-            link = _escape(read % {"organisation": row.organisation.name})
+            link = html.escape(read % {"organisation": row.organisation.name})
             written.append(
                 f"<tr>{heading}"
                 f"<td>{self.period(report.period)}</td>"
@@ -229,18 +252,18 @@ class RowWriter:
     def responsibility_rows(self, assignments: Iterable[OrganisationAssignment]) -> SafeString:
         """The organisation's assignments: each assignment, its year, the role and the latest
         published progress, linked to its report."""
-        none = f'<span class="muted">{_escape(gettext("No published report yet"))}</span>'
-        roles = {value: _escape(label) for value, label in ResponsibilityRole.choices}
+        none = f'<span class="muted">{escape(gettext("No published report yet"))}</span>'
+        roles = {value: escape(label) for value, label in ResponsibilityRole.choices}
         written = []
         for assignment in assignments:
             latest = assignment.latest
             progress = self.progress_link(latest.pk, latest.progress) if latest else none
             written.append(
                 f'<tr><th scope="row"><a href="{self.assignment_url(assignment.pk)}">'
-                f'<span class="code">{_escape(assignment.code)}</span> '
-                f'<span lang="sv">{_escape(assignment.title)}</span></a></th>'
+                f'<span class="code">{escape(assignment.code)}</span> '
+                f'<span lang="sv">{escape(assignment.title)}</span></a></th>'
                 f"<td>{assignment.year}</td>"
-                f"<td>{roles.get(assignment.role, _escape(assignment.role))}</td>"
+                f"<td>{roles.get(assignment.role, escape(assignment.role))}</td>"
                 f"<td>{progress}</td></tr>"
             )
         return mark_safe("".join(written))  # every value is escaped above
@@ -250,8 +273,8 @@ class RowWriter:
         period, the progress and when it was published."""
         written = [
             f'<tr><th scope="row"><a href="{self.report_url(report.pk)}">'
-            f'<span class="code">{_escape(report.code)}</span> '
-            f'<span lang="sv">{_escape(report.title)}</span></a></th>'
+            f'<span class="code">{escape(report.code)}</span> '
+            f'<span lang="sv">{escape(report.title)}</span></a></th>'
             f"<td>{self.period(report.period)}</td>"
             f"<td>{self.progress(report.progress)}</td>"
             f"<td>{self.published(report.published_at)}</td></tr>"
@@ -265,22 +288,22 @@ class RowWriter:
             "".join(f"<li>{self._organisation(o)}</li>" for o in organisations)
         )
 
-    def goal_tiles(self, goals: Iterable[GlobalGoal], label: str) -> SafeString:
+    def goal_tiles(self, goals: Iterable[GoalRow], label: str) -> SafeString:
         """Global goals as tiles, as ``includes/_goal_tiles.html`` gives them."""
         items = "".join(
             f'<li class="goal-tile {_goal_class(goal)}">'
-            f'<span class="goal-tile__number">{_escape(goal.label)} {int(goal.number)}</span> '
+            f'<span class="goal-tile__number">{escape(goal.label)} {int(goal.number)}</span> '
             f'<span class="goal-tile__title">{self._localized(goal, "title")}'
             "</span></li>"
             for goal in goals
         )
-        return mark_safe(f'<ul class="goal-tiles" aria-label="{_escape(label)}">{items}</ul>')
+        return mark_safe(f'<ul class="goal-tiles" aria-label="{escape(label)}">{items}</ul>')
 
     def target_list(self, targets: Iterable[TargetRow]) -> SafeString:
         """Targets with their code and text, as ``includes/_target_list.html`` gives them."""
         items = "".join(
             '<li class="target-list__item"><span class="target-list__code '
-            f'{_target_class(target)}">{_escape(target.code)}</span> '
+            f'{_target_class(target)}">{escape(target.code)}</span> '
             f'<span class="target-list__text">{self._localized(target, "text")}'
             "</span></li>"
             for target in targets
@@ -307,33 +330,33 @@ def periods_chart(chart: ProgressOverPeriods) -> SafeString:
     draws it (and its patterns, legend and table of numbers): for the assignment page, whose
     every other part is written in Python too. The same markup, tested against the
     template; the template stays the goal page's."""
-    chart_id = _escape(chart.chart_id)
-    title = _escape(chart.title)
+    chart_id = escape(chart.chart_id)
+    title = escape(chart.title)
     if chart.is_empty:
-        body = f'<p class="chart__empty">{_escape(gettext("No published reports yet."))}</p>'
+        body = f'<p class="chart__empty">{escape(gettext("No published reports yet."))}</p>'
         return mark_safe(
             f'<figure class="chart chart--periods" id="{chart_id}">'
             f'<figcaption class="chart__title">{title}</figcaption>{body}</figure>'
         )
     patterns = "".join(
-        f'<pattern id="{_escape(s.pattern_id)}" width="16" height="16" '
+        f'<pattern id="{escape(s.pattern_id)}" width="16" height="16" '
         'patternUnits="userSpaceOnUse">'
-        f'<rect width="16" height="16" fill="{_escape(s.colour)}"/>'
+        f'<rect width="16" height="16" fill="{escape(s.colour)}"/>'
         f"{_PATTERN_MARKS.get(s.pattern, '')}</pattern>"
         for s in chart.swatches
     )
     height = int(chart.height)
-    rows = "".join(
+    bars = "".join(
         '<li class="chart__row">'
-        f'<span class="chart__row-label">{_escape(bar.label)} '
-        f'<span class="chart__row-total">({_escape(bar.total_text)})</span></span>'
+        f'<span class="chart__row-label">{escape(bar.label)} '
+        f'<span class="chart__row-total">({escape(bar.total_text)})</span></span>'
         f'<svg class="chart__bar" width="100%" height="{height}" aria-hidden="true" '
         'focusable="false">'
         f'<rect class="chart__track" x="0" y="0" width="100%" height="{height}" '
         'fill="#f4f5f8"/>'
         + "".join(
-            f'<rect x="{_escape(segment.x_attr)}" y="0" width="{_escape(segment.width_attr)}" '
-            f'height="{height}" fill="url(#{_escape(segment.swatch.pattern_id)})" '
+            f'<rect x="{escape(segment.x_attr)}" y="0" width="{escape(segment.width_attr)}" '
+            f'height="{height}" fill="url(#{escape(segment.swatch.pattern_id)})" '
             'stroke="#ffffff" stroke-width="3"/>'
             for segment in bar.drawn_segments
         )
@@ -343,16 +366,15 @@ def periods_chart(chart: ProgressOverPeriods) -> SafeString:
     legend = "".join(
         '<li class="chart__legend-item">'
         '<svg class="chart__swatch" viewBox="0 0 36 24" width="36" height="24" '
-        f'focusable="false"><rect width="36" height="24" fill="url(#{_escape(s.pattern_id)})"/>'
-        f"</svg><span>{_escape(s.label)}</span></li>"
+        f'focusable="false"><rect width="36" height="24" fill="url(#{escape(s.pattern_id)})"/>'
+        f"</svg><span>{escape(s.label)}</span></li>"
         for s in chart.swatches
     )
     columns = "".join(
-        f'<th scope="col" class="data-table__number">{_escape(s.label)}</th>'
-        for s in chart.swatches
+        f'<th scope="col" class="data-table__number">{escape(s.label)}</th>' for s in chart.swatches
     )
     numbers = "".join(
-        f'<tr><th scope="row">{_escape(bar.label)}</th>'
+        f'<tr><th scope="row">{escape(bar.label)}</th>'
         + "".join(
             f'<td class="data-table__number">{int(segment.count)}</td>' for segment in bar.segments
         )
@@ -367,20 +389,20 @@ def periods_chart(chart: ProgressOverPeriods) -> SafeString:
         f'<div class="chart__graphic" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<span id="{chart_id}-title" hidden>{title}</span>'
-        f'<span id="{chart_id}-desc" hidden>{_escape(chart.description)}</span>'
-        f'<ol class="chart__rows">{rows}</ol></div>'
+        f'<span id="{chart_id}-desc" hidden>{escape(chart.description)}</span>'
+        f'<ol class="chart__rows">{bars}</ol></div>'
         f'<ul class="chart__legend" aria-hidden="true">{legend}</ul>'
         '<details class="chart__data">'
-        f"<summary>{_escape(gettext('Show the numbers as a table'))}</summary>"
+        f"<summary>{escape(gettext('Show the numbers as a table'))}</summary>"
         '<div class="table-scroll"><table class="data-table">'
         f"<caption>{title}</caption>"
-        f'<thead><tr><th scope="col">{_escape(gettext("Reporting period"))}</th>{columns}'
-        f'<th scope="col" class="data-table__number">{_escape(gettext("Total"))}</th></tr>'
+        f'<thead><tr><th scope="col">{escape(gettext("Reporting period"))}</th>{columns}'
+        f'<th scope="col" class="data-table__number">{escape(gettext("Total"))}</th></tr>'
         f"</thead><tbody>{numbers}</tbody></table></div></details></figure>"
     )
 
 
-def _goal_class(goal: GlobalGoal) -> str:
+def _goal_class(goal: GoalRow) -> str:
     return f"sdg-{int(goal.number)}" if goal.framework == "sdg" else "goal-tile--mdg"
 
 

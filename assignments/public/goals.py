@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -45,14 +45,13 @@ from assignments.models import (
     PublishedContribution,
     Report,
     ReportingPeriod,
-    ReportVersion,
 )
 from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
 from goals.templatetags.goals_tags import localized
-from malmo_portal.templatetags.site_tags import path
 
 from . import charts
 from .detail_rows import periods_chart
+from .rows import assignment_link, report_link
 from .views import indicator_summaries, indicators_with_series
 
 # A goal's page stays the same size however much contributes to it: the newest few per
@@ -278,38 +277,6 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
                 )
             ),
         },
-    )
-
-
-# The links the page lists, written here rather than by including a template per link (an
-# include costs more than the markup it writes): the same markup as the includes
-# public/_assignment_link.html and public/_report_link.html, which tests hold them to.
-
-
-def assignment_link(assignment: Assignment) -> SafeString:
-    """An assignment's code and title, linked to its public page, and its budget year."""
-    return format_html(
-        '<span class="code">{}</span>\n<a href="{}">{}</a>\n<span class="muted">({})</span>',
-        assignment.code,
-        path("public:assignment_detail", assignment.pk),
-        assignment.title,
-        gettext("budget %(year)s") % {"year": assignment.budget.year},
-    )
-
-
-def report_link(report: Report) -> SafeString:
-    """A published report's organisation, assignment and period, linked to its public page,
-    and the progress of its published version."""
-    return format_html(
-        '<a href="{}">{}: <span class="code">{}</span> {}, {}</a>\n'
-        '<span class="muted">({}: {})</span>',
-        path("public:report_detail", report.pk),
-        report.organisation.name,
-        report.assignment.code,
-        report.assignment.title,
-        report.period,
-        gettext("Progress"),
-        cast(ReportVersion, report.published_version).progress_label.lower(),
     )
 
 

@@ -62,11 +62,14 @@ from malmo_portal.forms import Select
 
 from . import charts
 from .detail_rows import (
+    GOAL_ROW_FIELDS,
     TARGET_ROW_FIELDS,
+    GoalRow,
     OrganisationAssignment,
     OrganisationName,
     OrganisationReport,
     OrganisationRow,
+    PeriodRow,
     PublishedReport,
     RowWriter,
     TargetRow,
@@ -386,11 +389,14 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assignment in full, its progress period by period in the published reports, each
     responsible organisation's latest report (the rest of the reports are a period's
     compilation away), and its indicators."""
+    # Its goals, targets and indicators as plain filtered queries: a prefetch of each cost
+    # more to build than to run. Most assignments have no indicators: whether this one has
+    # is read with the assignment, and their query only made when it has.
     assignment = get_object_or_404(
-        Assignment.objects.select_related("budget", "council_goal__area").prefetch_related(
-            prefetch.global_goals(),
-            prefetch.global_targets(),
-            indicators_prefetch(),
+        Assignment.objects.select_related("budget", "council_goal__area").annotate(
+            has_indicators=Exists(
+                Indicator.assignments.through.objects.filter(assignment=OuterRef("pk"))
+            )
         ),
         pk=pk,
     )
@@ -403,7 +409,13 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     leads = [o for o, role in responsible if role == ResponsibilityRole.LEAD]
     participants = [o for o, role in responsible if role != ResponsibilityRole.LEAD]
-    periods = {p.pk: p for p in assignment.budget.periods.order_by("deadline", "pk")}
+    year = assignment.budget.year
+    periods = {
+        pk: PeriodRow(pk, name, year)
+        for pk, name in ReportingPeriod.objects.filter(budget_id=assignment.budget_id)
+        .order_by("deadline", "pk")
+        .values_list("pk", "name")
+    }
     # What the page shows of each report, as plain rows rather than three models each: the
     # longer texts are the report page's.
     reports = []
@@ -411,7 +423,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for report_pk, organisation_id, name, slug, period_id, progress, percent, published in (
         Report.objects.public()
         .filter(assignment=assignment)
-        .order_by("organisation__name", "period__deadline", "period__pk")
+        .order_by("organisation__name", "pk")
         .values_list(
             "pk",
             "organisation_id",
@@ -429,7 +441,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 PublishedReport(report_pk, organisation_id, period, progress, percent, published)
             )
             names[organisation_id] = (name, slug)
-    # By period, so each organisation's last report here is its latest.
+    # By period (in the periods' order, without joining them again), so each organisation's
+    # last report here is its latest.
+    position = {pk: i for i, pk in enumerate(periods)}
+    reports.sort(key=lambda r: position[r.period.pk])
     latest = {r.organisation_id: r for r in reports}
 
     # Responsible organisations first, as the budget names them; then any organisation whose
@@ -444,8 +459,18 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
 
     reported_periods = {r.period.pk for r in reports}
-    global_goals = list(assignment.global_goals.all())
-    global_targets = [TargetRow.of(target) for target in assignment.global_targets.all()]
+    global_goals = [
+        GoalRow(*row)
+        for row in GlobalGoal.objects.filter(assignments=assignment)
+        .order_by("framework", "number")
+        .values_list(*GOAL_ROW_FIELDS)
+    ]
+    global_targets = [
+        TargetRow(*row)
+        for row in GlobalTarget.objects.filter(assignments=assignment)
+        .order_by("goal__framework", "goal__number", "position")
+        .values_list(*TARGET_ROW_FIELDS)
+    ]
     writer = RowWriter()
     over_periods = []
     for period in periods.values():
@@ -478,7 +503,11 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if global_goals
             else "",
             "target_list": writer.target_list(global_targets) if global_targets else "",
-            "indicators": indicator_summaries(assignment.indicators.all()),
+            "indicators": indicator_summaries(
+                indicators_with_series().filter(assignments=assignment)
+            )
+            if assignment.has_indicators
+            else [],
             "chart": chart,
             "chart_html": periods_chart(chart) if chart else "",
         },
@@ -564,24 +593,26 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list(*TARGET_ROW_FIELDS)
     ]
     writer = RowWriter()
-    its_assignments = Responsibility.objects.filter(organisation=organisation).values("assignment")
-    goals = list(
-        GlobalGoal.objects.filter(
+    # Through the link tables joined to the responsibilities: a subquery inside each of
+    # these cost more to build than the query took to run.
+    goals = [
+        GoalRow(*row)
+        for row in GlobalGoal.objects.filter(
             Q(
                 pk__in=Assignment.global_goals.through.objects.filter(
-                    assignment__in=its_assignments
+                    assignment__responsibilities__organisation=organisation
                 ).values("globalgoal")
             )
             | Q(
                 pk__in=Assignment.global_targets.through.objects.filter(
-                    assignment__in=its_assignments
+                    assignment__responsibilities__organisation=organisation
                 ).values("globaltarget__goal")
             )
             | Q(pk__in={t.goal_id for t in targets})
         )
-        .only("framework", "number", "title_sv", "title_en")
         .order_by("framework", "number")
-    )
+        .values_list(*GOAL_ROW_FIELDS)
+    ]
     return render(
         request,
         "public/organisation_detail.html",

@@ -1,6 +1,8 @@
 """
-The rows the assignment and organisation pages write in Python (``public/detail_rows.py``)
-give the markup of the includes they stand in for.
+The rows the assignment and organisation pages write in Python (``public/detail_rows.py``,
+with the progress marks of ``public/rows.py``) give the markup of the includes they stand
+in for. The goal pages' links (``rows.assignment_link``, ``rows.report_link``) are held to
+theirs in test_goal_pages.py.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from assignments.models import Progress
-from assignments.public import charts
-from assignments.public.detail_rows import RowWriter, TargetRow, periods_chart
+from assignments.public import charts, rows
+from assignments.public.detail_rows import (
+    GOAL_ROW_FIELDS,
+    GoalRow,
+    RowWriter,
+    TargetRow,
+    periods_chart,
+)
 from goals.models import GlobalGoal, GlobalTarget
 
 
@@ -33,6 +41,15 @@ def test_a_progress_link_is_the_includes(language, value):
             "public/_progress_link.html", {"report": 42, "value": value, "label": label}
         )
         assert RowWriter().progress_link(42, value) == expected.strip()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("value", [*Progress.values, "<unknown>"])
+def test_a_progress_mark_is_the_include(language, value):
+    label = Progress(value).label if value in Progress.values else value
+    with translation.override(language):
+        expected = render_to_string("public/_progress.html", {"value": value, "label": label})
+        assert rows.progress(value) == expected.strip()
 
 
 @pytest.mark.django_db
@@ -53,7 +70,14 @@ def test_goal_tiles_and_targets_are_the_includes(language):
             "includes/_goal_tiles.html", {"goals": goals, "label": "Goals <of> it"}
         )
         listed = render_to_string("includes/_target_list.html", {"targets": targets})
-        assert _squeezed(writer.goal_tiles(goals, "Goals <of> it")) == _squeezed(tiles)
+        rows_of_goals = [
+            GoalRow(*row)
+            for row in GlobalGoal.objects.filter(pk__in=[g.pk for g in goals])
+            .order_by("framework", "number")
+            .values_list(*GOAL_ROW_FIELDS)
+        ]
+        written = writer.goal_tiles(rows_of_goals, "Goals <of> it")
+        assert _squeezed(written) == _squeezed(tiles)
         rows = [TargetRow.of(target) for target in targets]
         assert _squeezed(writer.target_list(rows)) == _squeezed(listed)
 
@@ -65,8 +89,15 @@ def test_a_publication_day_is_stockholms_as_the_templates_show_it(language):
     template = Template("""<time datetime="{{ at|date:'Y-m-d' }}">{{ at|date:"j F Y" }}</time>""")
     with translation.override(language):
         expected = template.render(Context({"at": published_at}))
-        assert RowWriter().published(published_at) == expected
+        writer = RowWriter()
+        assert writer.published(published_at) == expected
+        # Written once per day in Malmö: two hours later is the same day there, two hours
+        # earlier the day before.
+        assert writer.published(published_at + datetime.timedelta(hours=2)) == expected
+        earlier = published_at - datetime.timedelta(hours=2)
+        assert writer.published(earlier) == template.render(Context({"at": earlier}))
     assert 'datetime="2098-06-02"' in expected
+    assert 'datetime="2098-06-01"' in template.render(Context({"at": earlier}))
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -510,7 +510,8 @@ def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world)
 def test_the_links_written_in_python_are_the_includes_markup(world, language):
     from django.template.loader import render_to_string
 
-    from assignments.public.goals import _reports, assignment_link, report_link
+    from assignments.public.goals import _reports
+    from assignments.public.rows import assignment_link, report_link
 
     organisation = world.organisation("Miljö & klimat <nämnden>")
     assignment = world.assignment([organisation], title="Grönt & skönt")

@@ -679,7 +679,8 @@ def test_the_list_makes_the_same_queries_for_ten_times_the_indicators(
         # as without indicators (test_public_queries.py), and the goals' indicators, their
         # series and their targets
         ("public:council_goals", [], 5 + 3),
-        # as without indicators, and the assignment's indicators, series and targets
+        # as without indicators (which it knows it has with the assignment), and the
+        # assignment's indicators, series and targets
         ("public:assignment_detail", ["assignment"], 6 + 3),
         # as a goal without published reports (test_goal_pages.py), and the indicators of
         # the goal's targets, their series, targets to reach and the goal's targets they follow

@@ -165,9 +165,9 @@ EXPECTED = {
     # for by name), the count, the page, its responsibilities and their progress
     "assignment_list": 7,
     "assignment_list_filtered": 7,
-    # the assignment, its responsibilities, global goals, targets, indicators (none here: their
-    # series and targets are not fetched, see test_indicator_pages.py), periods and reports
-    "assignment_detail": 7,
+    # the assignment (and whether it has indicators: none here, so they are not fetched, see
+    # test_indicator_pages.py), its responsibilities, global goals, targets, periods, reports
+    "assignment_detail": 6,
     "organisation_list": 1,
     # the organisation, its assignments, reports, targets and goals
     "organisation_detail": 5,
