@@ -327,9 +327,9 @@ _PATTERN_MARKS = {
 
 def periods_chart(chart: ProgressOverPeriods) -> SafeString:
     """The chart of progress by period, as ``public/charts/_progress_over_periods.html``
-    draws it (and its patterns, legend and table of numbers): for the assignment page, whose
-    every other part is written in Python too. The same markup, tested against the
-    template; the template stays the goal page's."""
+    draws it (and its patterns, legend and table of numbers): for the assignment and goal
+    pages, whose other parts are written in Python too. The same markup, which a test holds
+    to the template."""
     chart_id = escape(chart.chart_id)
     title = escape(chart.title)
     if chart.is_empty:
