@@ -495,6 +495,16 @@ class ReportQuerySet(models.QuerySet):
             return self
         return self.filter(organisation__memberships__user=user)
 
+    def with_user_writes(self, user) -> ReportQuerySet:
+        """These reports, each with ``user_writes``: whether ``user`` writes its
+        organisation's reports (``Organisation.objects.reported_by``), read in the same query
+        instead of one more."""
+        return self.annotate(
+            user_writes=Exists(
+                Organisation.objects.reported_by(user).filter(pk=OuterRef("organisation"))
+            )
+        )
+
     def public(self) -> PublicReportQuerySet:
         """
         The one way the public pages, the open data and the feeds read reports: those with a
