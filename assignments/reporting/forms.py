@@ -9,6 +9,7 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Value
 from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.utils.choices import BaseChoiceIterator
@@ -155,8 +156,8 @@ class TargetsField(forms.TypedMultipleChoiceField):
         language = text_language()
         label = gettext("Goal")  # GlobalGoal.label of an Agenda 2030 goal
         # Rows, not model instances: 169 targets and their goals, on every form. The links
-        # are read from their tables without joins, and matched to the targets here: four
-        # simple queries cost less to build than one with a subquery for each.
+        # are read from their tables without joins, and matched to the targets here: two
+        # simple queries cost less to build than one with a subquery for each link.
         targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).values_list(
             "pk",
             "code",
@@ -167,27 +168,37 @@ class TargetsField(forms.TypedMultipleChoiceField):
             f"goal__title_{language}",
             "goal__title_en",
         )
-        linked_goals: set[int] = set()
+        # The goals and targets the assignment links to and the targets the report
+        # contributes to: their three link tables in one query.
+        goals_kind, targets_kind, ticked_kind = 1, 2, 3
+        links = []
         if assignment is not None:
-            linked_goals.update(
+            links += [
                 Assignment.global_goals.through.objects.filter(
                     assignment_id=assignment.pk
-                ).values_list("globalgoal_id", flat=True)
-            )
-            linked_targets = set(
+                ).values_list(Value(goals_kind), "globalgoal_id"),
                 Assignment.global_targets.through.objects.filter(
                     assignment_id=assignment.pk
-                ).values_list("globaltarget_id", flat=True)
-            )
-        ticked: list[int] = []
+                ).values_list(Value(targets_kind), "globaltarget_id"),
+            ]
         if report is not None:
-            ticked = list(
+            links.append(
                 Report.contributed_targets.through.objects.filter(report_id=report.pk).values_list(
-                    "globaltarget_id", flat=True
+                    Value(ticked_kind), "globaltarget_id"
                 )
             )
+        linked_goals: set[int] = set()
+        linked_targets: set[int] = set()
+        ticked: list[int] = []
+        if links:
+            by_kind = {goals_kind: linked_goals, targets_kind: linked_targets}
+            for kind, pk in links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]:
+                if kind == ticked_kind:
+                    ticked.append(pk)
+                else:
+                    by_kind[kind].add(pk)
         rows = list(targets)
-        if assignment is not None:
+        if linked_targets:
             linked_goals.update(row[4] for row in rows if row[0] in linked_targets)
         groups: dict[int, tuple[GoalGroup, list]] = {}
         for pk, code, text, text_en, goal_id, number, goal_title, goal_title_en in rows:
