@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -75,17 +76,43 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     option_template_name = "reporting/widgets/grouped_checkbox_option.html"
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Django's get_context and optgroups, without a dictionary of attributes per option:
+        # each box has the widget's attributes, its own id in the id's place, and "checked"
+        # last when ticked (ChoiceWidget.create_option).
+        widget_attrs_ = self.build_attrs(self.attrs, attrs)
+        ticked = set(self.format_value(value))
+        widget_id = widget_attrs_.get("id")
+        if "checked" in widget_attrs_:  # as Django's: "checked" keeps its place
+
+            def option_attrs(option_id: str | None, selected: bool) -> str:
+                own = dict(widget_attrs_, checked=True) if selected else dict(widget_attrs_)
+                if "id" in own:
+                    own["id"] = option_id
+                return widget_attrs(own)
+
+        else:
+            keys = list(widget_attrs_)
+            place = keys.index("id") if "id" in keys else len(keys)
+            before = widget_attrs({key: widget_attrs_[key] for key in keys[:place]})
+            after = widget_attrs({key: widget_attrs_[key] for key in keys[place + 1 :]})
+
+            def option_attrs(option_id: str | None, selected: bool) -> str:
+                own_id = "" if place == len(keys) else widget_attrs({"id": option_id})
+                return f"{before}{own_id}{after}{' checked' if selected else ''}"
+
         page_language = (get_language() or "").split("-")[0]
         linked_note = html_text(gettext("linked to the assignment"))
-        widget_id = widget["attrs"].get("id")
+        name_html = html_text(name)
         parts = [
             f'<div class="target-picker" id="{html_text(widget_id)}">'
             if widget_id
             else '<div class="target-picker">'
         ]
-        for group, options, _index in widget["optgroups"]:
+        # The choices of TargetsField.grouped_choices: a GoalGroup and its targets.
+        groups = cast(Iterable[tuple[GoalGroup, list[tuple[int, TargetLabel]]]], self.choices)
+        for index, (group, options) in enumerate(groups):
             title = html_text(group)
+            selected = [str(option_value) in ticked for option_value, _label in options]
             if group.linked:
                 parts.append(
                     '<details class="target-group target-group--linked" open>\n'
@@ -93,28 +120,25 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
                     f'<span class="target-group__linked">({linked_note})</span></summary>'
                 )
             else:
-                opened = " open" if any(option["selected"] for option in options) else ""
+                opened = " open" if any(selected) else ""
                 parts.append(f'<details class="target-group"{opened}>\n<summary>{title}</summary>')
             parts.append(
                 f'<fieldset>\n<legend class="visually-hidden">{title}</legend>\n'
                 '<ul class="target-group__list">'
             )
-            for option in options:
-                option_attrs = option["attrs"]
-                label = option["label"]
+            for subindex, (option_value, label) in enumerate(options):
+                option_id = f"{widget_id}_{index}_{subindex}" if widget_id else widget_id
                 text = label.text
                 # goals_tags.lang_marked, with the page's language looked up once
                 if text.text and text.lang != page_language:
                     text_html = f'<span lang="{text.lang}">{html_text(text.text)}</span>'
                 else:
                     text_html = html_text(text.text)
-                value_attr = (
-                    "" if option["value"] is None else f' value="{html_text(option["value"])}"'
-                )
+                value_attr = "" if option_value is None else f' value="{html_text(option_value)}"'
                 parts.append(
-                    f'<li><input type="{option["type"]}" name="{html_text(option["name"])}"'
-                    f"{value_attr}{widget_attrs(option_attrs)}>"
-                    f'<label for="{html_text(option_attrs.get("id", ""))}">'
+                    f'<li><input type="{self.input_type}" name="{name_html}"'
+                    f"{value_attr}{option_attrs(option_id, selected[subindex])}>"
+                    f'<label for="{html_text(option_id if "id" in widget_attrs_ else "")}">'
                     f'<span class="target-list__code">{html_text(label.code)}</span> '
                     f"{text_html}</label></li>"
                 )
