@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -9,6 +10,7 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Value
 from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.utils.choices import BaseChoiceIterator
@@ -74,17 +76,43 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     option_template_name = "reporting/widgets/grouped_checkbox_option.html"
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Django's get_context and optgroups, without a dictionary of attributes per option:
+        # each box has the widget's attributes, its own id in the id's place, and "checked"
+        # last when ticked (ChoiceWidget.create_option).
+        widget_attrs_ = self.build_attrs(self.attrs, attrs)
+        ticked = set(self.format_value(value))
+        widget_id = widget_attrs_.get("id")
+        if "checked" in widget_attrs_:  # as Django's: "checked" keeps its place
+
+            def option_attrs(option_id: str | None, selected: bool) -> str:
+                own = dict(widget_attrs_, checked=True) if selected else dict(widget_attrs_)
+                if "id" in own:
+                    own["id"] = option_id
+                return widget_attrs(own)
+
+        else:
+            keys = list(widget_attrs_)
+            place = keys.index("id") if "id" in keys else len(keys)
+            before = widget_attrs({key: widget_attrs_[key] for key in keys[:place]})
+            after = widget_attrs({key: widget_attrs_[key] for key in keys[place + 1 :]})
+
+            def option_attrs(option_id: str | None, selected: bool) -> str:
+                own_id = "" if place == len(keys) else widget_attrs({"id": option_id})
+                return f"{before}{own_id}{after}{' checked' if selected else ''}"
+
         page_language = (get_language() or "").split("-")[0]
         linked_note = html_text(gettext("linked to the assignment"))
-        widget_id = widget["attrs"].get("id")
+        name_html = html_text(name)
         parts = [
             f'<div class="target-picker" id="{html_text(widget_id)}">'
             if widget_id
             else '<div class="target-picker">'
         ]
-        for group, options, _index in widget["optgroups"]:
+        # The choices of TargetsField.grouped_choices: a GoalGroup and its targets.
+        groups = cast(Iterable[tuple[GoalGroup, list[tuple[int, TargetLabel]]]], self.choices)
+        for index, (group, options) in enumerate(groups):
             title = html_text(group)
+            selected = [str(option_value) in ticked for option_value, _label in options]
             if group.linked:
                 parts.append(
                     '<details class="target-group target-group--linked" open>\n'
@@ -92,28 +120,25 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
                     f'<span class="target-group__linked">({linked_note})</span></summary>'
                 )
             else:
-                opened = " open" if any(option["selected"] for option in options) else ""
+                opened = " open" if any(selected) else ""
                 parts.append(f'<details class="target-group"{opened}>\n<summary>{title}</summary>')
             parts.append(
                 f'<fieldset>\n<legend class="visually-hidden">{title}</legend>\n'
                 '<ul class="target-group__list">'
             )
-            for option in options:
-                option_attrs = option["attrs"]
-                label = option["label"]
+            for subindex, (option_value, label) in enumerate(options):
+                option_id = f"{widget_id}_{index}_{subindex}" if widget_id else widget_id
                 text = label.text
                 # goals_tags.lang_marked, with the page's language looked up once
                 if text.text and text.lang != page_language:
                     text_html = f'<span lang="{text.lang}">{html_text(text.text)}</span>'
                 else:
                     text_html = html_text(text.text)
-                value_attr = (
-                    "" if option["value"] is None else f' value="{html_text(option["value"])}"'
-                )
+                value_attr = "" if option_value is None else f' value="{html_text(option_value)}"'
                 parts.append(
-                    f'<li><input type="{option["type"]}" name="{html_text(option["name"])}"'
-                    f"{value_attr}{widget_attrs(option_attrs)}>"
-                    f'<label for="{html_text(option_attrs.get("id", ""))}">'
+                    f'<li><input type="{self.input_type}" name="{name_html}"'
+                    f"{value_attr}{option_attrs(option_id, selected[subindex])}>"
+                    f'<label for="{html_text(option_id if "id" in widget_attrs_ else "")}">'
                     f'<span class="target-list__code">{html_text(label.code)}</span> '
                     f"{text_html}</label></li>"
                 )
@@ -155,8 +180,8 @@ class TargetsField(forms.TypedMultipleChoiceField):
         language = text_language()
         label = gettext("Goal")  # GlobalGoal.label of an Agenda 2030 goal
         # Rows, not model instances: 169 targets and their goals, on every form. The links
-        # are read from their tables without joins, and matched to the targets here: four
-        # simple queries cost less to build than one with a subquery for each.
+        # are read from their tables without joins, and matched to the targets here: two
+        # simple queries cost less to build than one with a subquery for each link.
         targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).values_list(
             "pk",
             "code",
@@ -167,27 +192,37 @@ class TargetsField(forms.TypedMultipleChoiceField):
             f"goal__title_{language}",
             "goal__title_en",
         )
-        linked_goals: set[int] = set()
+        # The goals and targets the assignment links to and the targets the report
+        # contributes to: their three link tables in one query.
+        goals_kind, targets_kind, ticked_kind = 1, 2, 3
+        links = []
         if assignment is not None:
-            linked_goals.update(
+            links += [
                 Assignment.global_goals.through.objects.filter(
                     assignment_id=assignment.pk
-                ).values_list("globalgoal_id", flat=True)
-            )
-            linked_targets = set(
+                ).values_list(Value(goals_kind), "globalgoal_id"),
                 Assignment.global_targets.through.objects.filter(
                     assignment_id=assignment.pk
-                ).values_list("globaltarget_id", flat=True)
-            )
-        ticked: list[int] = []
+                ).values_list(Value(targets_kind), "globaltarget_id"),
+            ]
         if report is not None:
-            ticked = list(
+            links.append(
                 Report.contributed_targets.through.objects.filter(report_id=report.pk).values_list(
-                    "globaltarget_id", flat=True
+                    Value(ticked_kind), "globaltarget_id"
                 )
             )
+        linked_goals: set[int] = set()
+        linked_targets: set[int] = set()
+        ticked: list[int] = []
+        if links:
+            by_kind = {goals_kind: linked_goals, targets_kind: linked_targets}
+            for kind, pk in links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]:
+                if kind == ticked_kind:
+                    ticked.append(pk)
+                else:
+                    by_kind[kind].add(pk)
         rows = list(targets)
-        if assignment is not None:
+        if linked_targets:
             linked_goals.update(row[4] for row in rows if row[0] in linked_targets)
         groups: dict[int, tuple[GoalGroup, list]] = {}
         for pk, code, text, text_en, goal_id, number, goal_title, goal_title_en in rows:

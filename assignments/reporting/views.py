@@ -244,12 +244,12 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Only what the form and its heading show: planning the other pages' query of twelve
     # tables took longer than the rest of the query work of this page.
     report = get_object_or_404(
-        Report.objects.for_user(request.user).select_related(
-            "assignment", "organisation", "period__budget"
-        ),
+        Report.objects.for_user(request.user)
+        .with_user_writes(request.user)
+        .select_related("assignment", "organisation", "period__budget"),
         pk=pk,
     )
-    writer = services.is_reporter(request.user, report.organisation)
+    writer = report.user_writes
     if not (report.is_editable and writer):
         if request.method == "POST" and writer:
             # A colleague submitted the report (or the office decided on it) while this

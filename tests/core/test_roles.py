@@ -290,3 +290,43 @@ def test_a_reviewer_cannot_approve_a_version_they_wrote(organisation, assignment
     assert error.value.code == "own_version"
     services.approve_report(report=report, by=reviewer)
     assert Report.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_a_users_permissions_are_read_in_one_query_and_are_djangos(django_assert_num_queries):
+    """User.has_perm reads the user's own and their groups' permissions together: the set is
+    the one Django's ModelBackend reads in two queries, for every kind of user."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    own = Permission.objects.get(codename="add_report")
+    group = Group.objects.create(name="Some group")
+    group.permissions.add(Permission.objects.get(codename="change_report"), own)
+    users = {
+        "none": User.objects.create_user("none"),
+        "own": User.objects.create_user("own"),
+        "group": User.objects.create_user("group"),
+        "both": User.objects.create_user("both"),
+        "inactive": User.objects.create_user("inactive", is_active=False),
+        "super": User.objects.create_superuser("super"),
+        "reviewer": factories.make_reviewer(),
+    }
+    users["own"].user_permissions.add(own)
+    users["both"].user_permissions.add(own, Permission.objects.get(codename="delete_report"))
+    for name in ("group", "both", "inactive"):
+        users[name].groups.add(group)
+    perms = [
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    ]
+    for name, user in users.items():
+        fresh = User.objects.get(pk=user.pk)
+        django_user = User.objects.get(pk=user.pk)
+        expected = {perm for perm in perms if ModelBackend().has_perm(django_user, perm)}
+        with django_assert_num_queries(0 if name in ("inactive", "super") else 1):
+            got = {perm for perm in perms if fresh.has_perm(perm)}
+        assert got == expected, name
+    assert User.objects.get(username="both").has_perm("assignments.delete_report")
+    assert User.objects.get(pk=users["reviewer"].pk).is_reviewer
+    assert not User.objects.get(username="group").is_reviewer

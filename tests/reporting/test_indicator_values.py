@@ -664,3 +664,25 @@ def test_the_version_page_costs_as_many_queries_for_8_indicators_as_for_1(
     assert _count(client, url("report_version", small.pk, 1)) == _count(
         client, url("report_version", large.pk, 1)
     )
+
+
+# The report form's queries, pinned: the session and the user (2), the user's permissions (1),
+# the report with whether the user writes it (1), the target picker's links (1) and targets
+# (1), the indicators asked for (1), and the attachments (1); where indicators are asked for,
+# their saved values (1) and their latest published values (1).
+REPORT_FORM_QUERIES = 8
+REPORT_FORM_QUERIES_WITH_VALUES = REPORT_FORM_QUERIES + 2
+
+
+def test_the_report_form_makes_8_queries_without_indicators_and_10_with(
+    client, reporter, draft, measured, assignment
+):
+    client.force_login(reporter)
+    address = url("report_edit", draft.pk)
+    measured.assignments.remove(assignment)
+    client.get(address)  # content types, outside the count
+    assert _count(client, address) == REPORT_FORM_QUERIES
+    measured.assignments.add(assignment)
+    assert _count(client, address) == REPORT_FORM_QUERIES_WITH_VALUES
+    _add_measured(draft, reporter, 7)
+    assert _count(client, address) == REPORT_FORM_QUERIES_WITH_VALUES

@@ -92,3 +92,24 @@ def test_a_goal_linked_by_one_of_its_targets_comes_first_and_open(draft):
     assert "target-group--linked" in first[1] and " open" in first[1]
     assert first[2].startswith("Goal 7:")
     assert python.count("target-group--linked") == 1
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        {"id": "picker"},
+        {"class": "wide", "id": "picker", "aria-describedby": "a b", "required": True},
+        {"id": "picker", "checked": False, "disabled": True},
+        {"id": None},
+    ],
+)
+def test_the_picker_writes_its_templates_markup_for_any_attributes(draft, attrs):
+    draft.contributed_targets.set(targets("2.1", "16.10"))
+    bound = ReportForm(instance=draft)["targets"]
+    widget = bound.field.widget
+    value = bound.value()
+    python = widget.render("targets", value, dict(attrs))
+    from_templates = forms.Widget.render(widget, "targets", value, dict(attrs), bound.form.renderer)
+    assertHTMLEqual(python, from_templates)
+    assert python.count(" checked") == 2

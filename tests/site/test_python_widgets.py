@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from pytest_django.asserts import assertHTMLEqual
 
@@ -90,3 +92,72 @@ def test_the_file_input_writes_djangos_markup(value, multiple):
         assertHTMLEqual(python, from_templates)
         assert ("multiple" in python) == multiple
         assert ('type="checkbox"' in python) == isinstance(value, _StoredFile)
+
+
+# The field wrapper (forms/field.html), written in Python by the form renderer
+
+
+class _WrappedForm(forms.Form):
+    required_css_class = "is-required"
+    error_css_class = "has-error"
+
+    name = forms.CharField(label='Name & "title"', help_text="As in <b>the</b> directory.")
+    note = forms.CharField(label="Note", required=False, widget=portal.Textarea)
+    count = forms.IntegerField(label="Count", required=False, widget=portal.NumberInput)
+    agree = forms.BooleanField(label="I agree", help_text="Needed.")
+    maybe = forms.BooleanField(label="Maybe", required=False)
+    transport = forms.ChoiceField(label="Transport", choices=CHOICES, widget=portal.RadioSelect)
+    extras = forms.MultipleChoiceField(
+        label="Extras", choices=CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(label="Kind", choices=CHOICES, widget=portal.Select)
+    unlabelled = forms.CharField(label="", required=False)
+    files = forms.FileField(label="Files", required=False, widget=portal.ClearableFileInput)
+
+
+def _field_pairs(form: forms.Form) -> list:
+    """Each field as the renderer draws it, beside what forms/field.html gives."""
+    renderer = portal.PortalFormRenderer()
+    return [
+        (
+            bound.as_field_group(),
+            TemplatesSetting.render(renderer, "forms/field.html", {"field": bound}),
+        )
+        for bound in form
+    ]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"name": "<x>", "count": "many", "transport": "nowhere", "extras": ["bike", "x"]},
+        {"name": "Ann", "agree": "on", "transport": "bus", "kind": "walk", "note": "a\nb"},
+    ],
+)
+def test_the_field_wrapper_writes_the_templates_markup(language, auto_id, data):
+    form = _WrappedForm(data, auto_id=auto_id)
+    if data is not None:
+        form.is_valid()
+        form.add_error("name", 'Second <error> & "quote"')
+    with translation.override(language):
+        pairs = _field_pairs(form)
+    assert len(pairs) == len(_WrappedForm.base_fields)
+    for python, from_template in pairs:
+        assertHTMLEqual(python, from_template)
+    if data:
+        assert "&lt;error&gt;" in pairs[0][0] and "<error>" not in pairs[0][0]
+        assert 'class="errorlist field__errors"' in pairs[0][0]
+
+
+def test_only_the_field_template_is_written_in_python():
+    """Another template, or a context of more than the field, is rendered as before."""
+    form = _WrappedForm()
+    renderer = portal.PortalFormRenderer()
+    html = renderer.render("forms/field.html", {"field": form["name"], "extra": 1})
+    assertHTMLEqual(
+        html, TemplatesSetting.render(renderer, "forms/field.html", {"field": form["name"]})
+    )
