@@ -37,6 +37,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ from .detail_rows import (
     TargetRow,
     periods_chart,
 )
+from .rows import progress as progress_mark
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -113,6 +115,12 @@ class ProgressCount:
     value: str
     label: StrOrPromise
     count: int
+
+    @property
+    def mark(self) -> SafeString:
+        """The progress in words with its mark, as public/_progress.html draws it: written
+        in Python (``rows.progress``) for the lists that show one per row."""
+        return mark_safe(progress_mark(self.value))  # escaped by rows.progress
 
 
 def empty_counts() -> dict[str, int]:
