@@ -18,6 +18,7 @@ The goal and assignment pages list their indicators through ``selectors.indicato
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,8 +26,11 @@ from html import escape
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import DenseRank, RowNumber
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import get_format, number_format
 from django.utils.safestring import SafeString, mark_safe
@@ -276,14 +280,133 @@ class PublicValue:
         return None if self.period_name is None else PeriodName(self.period_name)
 
 
-def public_values(indicator: Indicator) -> list[PublicValue]:
-    """Every value of the indicator in time order (``IndicatorValue.in_order``): one query."""
-    rows = (
-        IndicatorValue.objects.filter(indicator=indicator)
-        .in_order()
-        .values_list(*PublicValue.FIELDS)
+# How many times (years or reporting periods) the indicator's page shows, the latest; the
+# full table (``indicator_values``) shows every time, this many to a page.
+LATEST_TIMES = 10
+TIMES_PER_PAGE = 50
+
+
+def _time_order(*, latest_first: bool) -> list[OrderBy]:
+    """The order of the times (as ``IndicatorValue.in_order``: the year, then the reporting
+    period's deadline, yearly values first), a period told apart by its id."""
+    if latest_first:
+        return [
+            F("year").desc(),
+            F("period__deadline").desc(nulls_last=True),
+            F("period_id").desc(nulls_last=True),
+        ]
+    return [
+        F("year").asc(),
+        F("period__deadline").asc(nulls_first=True),
+        F("period_id").asc(nulls_first=True),
+    ]
+
+
+def _ranked_values(indicator: Indicator) -> QuerySet[IndicatorValue]:
+    """
+    The indicator's values, each numbered in the database by its time from the first
+    (``time_from_start``, 1 for the first time) and from the latest (``time_from_end``), by
+    its place in its own series from either end (``series_from_start``/``_end``), and with the
+    count of all the indicator's values: a page filters on these numbers and so reads its
+    values in one query of the same size however many there are.
+    """
+    series = [F("dimension"), F("category")]
+    return IndicatorValue.objects.filter(indicator=indicator).annotate(
+        time_from_start=Window(DenseRank(), order_by=_time_order(latest_first=False)),
+        time_from_end=Window(DenseRank(), order_by=_time_order(latest_first=True)),
+        series_from_start=Window(
+            RowNumber(), partition_by=series, order_by=_time_order(latest_first=False)
+        ),
+        series_from_end=Window(
+            RowNumber(), partition_by=series, order_by=_time_order(latest_first=True)
+        ),
+        value_count=Window(Count("pk")),
     )
-    return [PublicValue(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ValueWindow:
+    """Some of an indicator's values, in time order, with how many there are in all."""
+
+    values: list[PublicValue]
+    value_count: int = 0
+    time_count: int = 0
+    first_time: int = 0  # the number of the first time shown, from 1
+
+
+def _read_window(queryset: QuerySet[IndicatorValue]) -> tuple[list[tuple], ValueWindow]:
+    rows = list(
+        queryset.in_order().values_list(
+            *PublicValue.FIELDS,
+            "time_from_start",
+            "time_from_end",
+            "series_from_start",
+            "series_from_end",
+            "value_count",
+        )
+    )
+    if not rows:
+        return [], ValueWindow([])
+    fields = len(PublicValue.FIELDS)
+    first = rows[0]
+    return rows, ValueWindow(
+        [],
+        value_count=first[fields + 4],
+        time_count=first[fields] + first[fields + 1] - 1,
+        first_time=min(row[fields] for row in rows),
+    )
+
+
+DIMENSION = PublicValue.FIELDS.index("dimension")
+
+
+def latest_values(
+    indicator: Indicator, times: int = LATEST_TIMES
+) -> tuple[ValueWindow, list[PublicValue]]:
+    """
+    The values of the indicator's latest ``times`` times (in time order), and what its
+    progress is assessed from: the first value of its headline series (the baseline when the
+    indicator has none of its own) and its latest two (the latest value and the last change),
+    which ``selectors.indicators.summarise`` reads as the whole series would give them. One
+    query, however many values the indicator has.
+    """
+    fields = len(PublicValue.FIELDS)
+    rows, window = _read_window(
+        _ranked_values(indicator).filter(
+            Q(time_from_end__lte=times)
+            | Q(dimension="", series_from_start=1)
+            | Q(dimension="", series_from_end__lte=2)
+        )
+    )
+    shown = [PublicValue(*row[:fields]) for row in rows if row[fields + 1] <= times]
+    headline = [
+        PublicValue(*row[:fields])
+        for row in rows
+        if not row[DIMENSION] and (row[fields + 2] == 1 or row[fields + 3] <= 2)
+    ]
+    first_time = min((row[fields] for row in rows if row[fields + 1] <= times), default=0)
+    return (
+        ValueWindow(shown, window.value_count, window.time_count, first_time),
+        headline,
+    )
+
+
+def values_page(indicator: Indicator, page: int, per_page: int = TIMES_PER_PAGE) -> ValueWindow:
+    """The values of the page's times (``per_page`` times a page, the first first) with how
+    many values and times there are in all: one query for any page."""
+    start = (page - 1) * per_page + 1
+    fields = len(PublicValue.FIELDS)
+    rows, window = _read_window(
+        _ranked_values(indicator).filter(
+            time_from_start__gte=start, time_from_start__lt=start + per_page
+        )
+    )
+    return ValueWindow(
+        [PublicValue(*row[:fields]) for row in rows],
+        window.value_count,
+        window.time_count,
+        window.first_time,
+    )
 
 
 @dataclass
@@ -352,12 +475,19 @@ def _series_keys(values: Iterable[PublicValue]) -> list[tuple[str, str]]:
 
 
 def value_table_and_chart(
-    indicator: Indicator, values: Sequence[PublicValue], targets: list[IndicatorTarget]
-) -> tuple[ValueTable, charts.LineChart]:
+    indicator: Indicator,
+    values: Sequence[PublicValue],
+    targets: list[IndicatorTarget],
+    *,
+    chart: bool = True,
+    latest_only: bool = False,
+) -> tuple[ValueTable, charts.LineChart | None]:
     """
-    Every value of the indicator (in time order) as a table, a row per year or reporting
-    period and a column per series, and the series as a chart. A year's reporting periods
-    are placed within the year on the chart, after its yearly value, in their order.
+    The values given (in time order) as a table, a row per year or reporting period and a
+    column per series, and the series as a chart (unless ``chart`` is false). A year's
+    reporting periods are placed within the year on the chart, after its yearly value, in
+    their order. ``latest_only``: the values are the latest times only, as the chart's title
+    says.
     """
     keys = _series_keys(values)
     column = {key: n for n, key in enumerate(keys)}
@@ -389,6 +519,9 @@ def value_table_and_chart(
         if value.report_id:
             row.report_id = value.report_id
         lines[n].append((len(slots) - 1, value.value))
+    columns = [breakdown_label(*key) for key in keys]
+    if not chart:
+        return ValueTable(columns, rows), None
     # Where on the time axis each row lies: its year, and a share of the year for the
     # reporting periods after the first time of that year.
     per_year: dict[int, int] = {}
@@ -400,7 +533,7 @@ def value_table_and_chart(
         k = seen.get(year, 0)
         seen[year] = k + 1
         times.append(year + k / per_year[year])
-    chart = charts.line_chart(
+    line_chart = charts.line_chart(
         [
             (
                 f"{dimension}-{category}" if dimension else "total",
@@ -417,10 +550,15 @@ def value_table_and_chart(
             else None
         ),
         targets=[(target.year, target.value) for target in targets],
-        title=gettext("%(title)s over time") % {"title": indicator.title},
+        title=(
+            gettext("%(title)s: the latest %(times)s years and periods")
+            % {"title": indicator.title, "times": len(rows)}
+            if latest_only
+            else gettext("%(title)s over time") % {"title": indicator.title}
+        ),
         chart_id="indicator-chart",
     )
-    return ValueTable([breakdown_label(*key) for key in keys], rows), chart
+    return ValueTable(columns, rows), line_chart
 
 
 # One indicator: its progress in words
@@ -588,12 +726,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         ),
         code=code,
     )
-    values = public_values(indicator)
-    # What ``selectors.indicators.with_series`` would prefetch: the headline series.
-    indicator.headline_values = [v for v in values if not v.dimension]
+    window, headline = latest_values(indicator)
+    values = window.values
+    # What ``selectors.indicators.with_series`` would prefetch of the headline series: what
+    # ``summarise`` reads of it, its first value and its latest two.
+    indicator.headline_values = headline
     summary = summarise(indicator)
     targets = list(indicator.targets.all())
-    table, chart = value_table_and_chart(indicator, values, targets)
+    table, chart = value_table_and_chart(
+        indicator, values, targets, latest_only=window.first_time > 1
+    )
     unit = f" {indicator.unit}" if indicator.unit else ""
     kolada = indicator.source == IndicatorSource.KOLADA
     return render(
@@ -607,13 +749,17 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "levels": [(str(level), level.label) for level in LEVEL_ORDER],
             "table": table,
             "chart": chart,
+            "window": window,
+            "is_partial": window.first_time > 1,
             "targets": [
                 TargetText(
                     target.year, f"{indicator.format_value(target.value)}{unit}", target.note
                 )
                 for target in targets
             ],
-            "has_kolada_values": any(v.origin == ValueOrigin.KOLADA for v in values),
+            "has_kolada_values": any(
+                v.origin == ValueOrigin.KOLADA for v in itertools.chain(values, headline)
+            ),
             "kolada_url": KOLADA_KPI_URL.format(kpi=indicator.kolada_kpi) if kolada else "",
             "kolada_data_url": (
                 KOLADA_DATA_URL.format(kpi=indicator.kolada_kpi, municipality=KOLADA_MALMO)
@@ -623,5 +769,46 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "global_targets": list(indicator.global_targets.all()),
             "council_goals": list(indicator.council_goals.all()),
             "assignments": list(indicator.assignments.all()),
+        },
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404 from None
+    if number < 1:
+        raise Http404
+    return number
+
+
+@public_page
+def indicator_values(request: HttpRequest, code: str) -> HttpResponse:
+    """Every value of an indicator as a table, ``TIMES_PER_PAGE`` times (years or reporting
+    periods) a page in time order: two queries for any page, however many values there are."""
+    indicator = get_object_or_404(Indicator.objects.all(), code=code)
+    number = _page_number(request)
+    window = values_page(indicator, number)
+    if not window.values and number > 1:
+        raise Http404
+    table, _chart = value_table_and_chart(indicator, window.values, [], chart=False)
+    paginator = Paginator(range(window.time_count), TIMES_PER_PAGE)
+    page = paginator.page(number) if window.time_count else None
+    return render(
+        request,
+        "public/indicator_values.html",
+        {
+            "indicator": indicator,
+            "table": table,
+            "window": window,
+            "page_obj": page,
+            "page_range": (
+                list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
+                if page
+                else []
+            ),
+            "ellipsis": Paginator.ELLIPSIS,
+            "has_kolada_values": any(v.origin == ValueOrigin.KOLADA for v in window.values),
         },
     )
