@@ -26,10 +26,9 @@ from html import escape
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.expressions import OrderBy
-from django.db.models.functions import DenseRank, RowNumber
 from django.core.paginator import Paginator
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import get_format, number_format
@@ -49,6 +48,7 @@ from assignments.models import (
     IndicatorTarget,
     IndicatorValue,
     ProgressLevel,
+    ReportingPeriod,
     ValueOrigin,
     breakdown_label,
 )
@@ -286,42 +286,66 @@ LATEST_TIMES = 10
 TIMES_PER_PAGE = 50
 
 
-def _time_order(*, latest_first: bool) -> list[OrderBy]:
-    """The order of the times (as ``IndicatorValue.in_order``: the year, then the reporting
-    period's deadline, yearly values first), a period told apart by its id."""
-    if latest_first:
-        return [
-            F("year").desc(),
-            F("period__deadline").desc(nulls_last=True),
-            F("period_id").desc(nulls_last=True),
-        ]
-    return [
-        F("year").asc(),
-        F("period__deadline").asc(nulls_first=True),
-        F("period_id").asc(nulls_first=True),
-    ]
+# The indicator's values, each numbered by its time (a year, or a reporting period of a year)
+# from the first (``time_from_start``, 1 for the first time) and from the latest
+# (``time_from_end``), by its place in its own series from either end
+# (``series_from_start``/``_end``), and with the count of all the indicator's values. A page
+# filters on these numbers, and so reads its values in one query whose size does not grow
+# with the values. Times are ordered as ``IndicatorValue.in_order`` orders them: by year, then
+# by the reporting period's deadline, yearly values first. Written as SQL (the same on SQLite
+# and PostgreSQL): Django takes longer to build this query than the database to run it.
+_NUMBERED_VALUES = """
+SELECT v.year, v.period_id, p.name, v.dimension, v.category, v.value, v.origin,
+       v.report_id, v.note,
+       DENSE_RANK() OVER (
+           ORDER BY v.year, p.deadline ASC NULLS FIRST, v.period_id ASC NULLS FIRST
+       ) AS time_from_start,
+       DENSE_RANK() OVER (
+           ORDER BY v.year DESC, p.deadline DESC NULLS LAST, v.period_id DESC NULLS LAST
+       ) AS time_from_end,
+       ROW_NUMBER() OVER (
+           PARTITION BY v.dimension, v.category
+           ORDER BY v.year, p.deadline ASC NULLS FIRST, v.period_id ASC NULLS FIRST
+       ) AS series_from_start,
+       ROW_NUMBER() OVER (
+           PARTITION BY v.dimension, v.category
+           ORDER BY v.year DESC, p.deadline DESC NULLS LAST, v.period_id DESC NULLS LAST
+       ) AS series_from_end,
+       COUNT(*) OVER () AS value_count
+FROM {values} v LEFT OUTER JOIN {periods} p ON p.id = v.period_id
+WHERE v.indicator_id = %s
+"""
 
 
-def _ranked_values(indicator: Indicator) -> QuerySet[IndicatorValue]:
-    """
-    The indicator's values, each numbered in the database by its time from the first
-    (``time_from_start``, 1 for the first time) and from the latest (``time_from_end``), by
-    its place in its own series from either end (``series_from_start``/``_end``), and with the
-    count of all the indicator's values: a page filters on these numbers and so reads its
-    values in one query of the same size however many there are.
-    """
-    series = [F("dimension"), F("category")]
-    return IndicatorValue.objects.filter(indicator=indicator).annotate(
-        time_from_start=Window(DenseRank(), order_by=_time_order(latest_first=False)),
-        time_from_end=Window(DenseRank(), order_by=_time_order(latest_first=True)),
-        series_from_start=Window(
-            RowNumber(), partition_by=series, order_by=_time_order(latest_first=False)
-        ),
-        series_from_end=Window(
-            RowNumber(), partition_by=series, order_by=_time_order(latest_first=True)
-        ),
-        value_count=Window(Count("pk")),
+def _numbered_values(indicator: Indicator, where: str, params: Sequence) -> list[tuple]:
+    """The indicator's values (``_NUMBERED_VALUES``) for which the condition ``where`` on
+    those numbers holds, in time order (as ``IndicatorValue.in_order``)."""
+    sql = (
+        "SELECT * FROM ("
+        + _NUMBERED_VALUES.format(
+            values=connection.ops.quote_name(IndicatorValue._meta.db_table),
+            periods=connection.ops.quote_name(ReportingPeriod._meta.db_table),
+        )
+        + f") numbered WHERE {where}"
+        " ORDER BY time_from_start, dimension, category"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [indicator.pk, *params])
+        rows = cursor.fetchall()
+    value_field = cast(models.DecimalField, IndicatorValue._meta.get_field("value"))
+    exponent = Decimal(1).scaleb(-value_field.decimal_places)
+    position = PublicValue.FIELDS.index("value")
+    if rows and not isinstance(rows[0][position], Decimal):
+        # SQLite gives numbers as floats or integers: made decimals as Django makes them.
+        rows = [
+            (
+                *row[:position],
+                cast(Decimal, value_field.to_python(row[position])).quantize(exponent),
+                *row[position + 1 :],
+            )
+            for row in rows
+        ]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -334,26 +358,21 @@ class ValueWindow:
     first_time: int = 0  # the number of the first time shown, from 1
 
 
-def _read_window(queryset: QuerySet[IndicatorValue]) -> tuple[list[tuple], ValueWindow]:
-    rows = list(
-        queryset.in_order().values_list(
-            *PublicValue.FIELDS,
-            "time_from_start",
-            "time_from_end",
-            "series_from_start",
-            "series_from_end",
-            "value_count",
-        )
-    )
+FIELDS = len(PublicValue.FIELDS)
+TIME_FROM_START, TIME_FROM_END, SERIES_FROM_START, SERIES_FROM_END, VALUE_COUNT = range(
+    FIELDS, FIELDS + 5
+)
+
+
+def _window(rows: list[tuple], shown: list[tuple]) -> ValueWindow:
     if not rows:
-        return [], ValueWindow([])
-    fields = len(PublicValue.FIELDS)
+        return ValueWindow([])
     first = rows[0]
-    return rows, ValueWindow(
-        [],
-        value_count=first[fields + 4],
-        time_count=first[fields] + first[fields + 1] - 1,
-        first_time=min(row[fields] for row in rows),
+    return ValueWindow(
+        [PublicValue(*row[:FIELDS]) for row in shown],
+        value_count=first[VALUE_COUNT],
+        time_count=first[TIME_FROM_START] + first[TIME_FROM_END] - 1,
+        first_time=min((row[TIME_FROM_START] for row in shown), default=0),
     )
 
 
@@ -370,43 +389,29 @@ def latest_values(
     which ``selectors.indicators.summarise`` reads as the whole series would give them. One
     query, however many values the indicator has.
     """
-    fields = len(PublicValue.FIELDS)
-    rows, window = _read_window(
-        _ranked_values(indicator).filter(
-            Q(time_from_end__lte=times)
-            | Q(dimension="", series_from_start=1)
-            | Q(dimension="", series_from_end__lte=2)
-        )
+    rows = _numbered_values(
+        indicator,
+        "time_from_end <= %s"
+        " OR (dimension = %s AND (series_from_start = 1 OR series_from_end <= 2))",
+        [times, ""],
     )
-    shown = [PublicValue(*row[:fields]) for row in rows if row[fields + 1] <= times]
+    shown = [row for row in rows if row[TIME_FROM_END] <= times]
     headline = [
-        PublicValue(*row[:fields])
+        PublicValue(*row[:FIELDS])
         for row in rows
-        if not row[DIMENSION] and (row[fields + 2] == 1 or row[fields + 3] <= 2)
+        if not row[DIMENSION] and (row[SERIES_FROM_START] == 1 or row[SERIES_FROM_END] <= 2)
     ]
-    first_time = min((row[fields] for row in rows if row[fields + 1] <= times), default=0)
-    return (
-        ValueWindow(shown, window.value_count, window.time_count, first_time),
-        headline,
-    )
+    return _window(rows, shown), headline
 
 
 def values_page(indicator: Indicator, page: int, per_page: int = TIMES_PER_PAGE) -> ValueWindow:
     """The values of the page's times (``per_page`` times a page, the first first) with how
     many values and times there are in all: one query for any page."""
     start = (page - 1) * per_page + 1
-    fields = len(PublicValue.FIELDS)
-    rows, window = _read_window(
-        _ranked_values(indicator).filter(
-            time_from_start__gte=start, time_from_start__lt=start + per_page
-        )
+    rows = _numbered_values(
+        indicator, "time_from_start >= %s AND time_from_start < %s", [start, start + per_page]
     )
-    return ValueWindow(
-        [PublicValue(*row[:fields]) for row in rows],
-        window.value_count,
-        window.time_count,
-        window.first_time,
-    )
+    return _window(rows, rows)
 
 
 @dataclass
