@@ -404,7 +404,7 @@ def latest_values(
     return _window(rows, shown), headline
 
 
-def values_page(indicator: Indicator, page: int, per_page: int = TIMES_PER_PAGE) -> ValueWindow:
+def values_page(indicator: Indicator, page: int, per_page: int) -> ValueWindow:
     """The values of the page's times (``per_page`` times a page, the first first) with how
     many values and times there are in all: one query for any page."""
     start = (page - 1) * per_page + 1
@@ -794,7 +794,7 @@ def indicator_values(request: HttpRequest, code: str) -> HttpResponse:
     periods) a page in time order: two queries for any page, however many values there are."""
     indicator = get_object_or_404(Indicator.objects.all(), code=code)
     number = _page_number(request)
-    window = values_page(indicator, number)
+    window = values_page(indicator, number, TIMES_PER_PAGE)
     if not window.values and number > 1:
         raise Http404
     table, _chart = value_table_and_chart(indicator, window.values, [], chart=False)
