@@ -28,9 +28,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -490,6 +492,33 @@ class LineStyle:
     dash: str  # stroke-dasharray; "" for a solid line
     marker: str  # circle, square, triangle, cross or diamond
     width: float
+
+    @property
+    def mark(self) -> SafeString:
+        """The marker's shape as SVG in a 12 × 12 box centred on (6, 6), outlined in white
+        so that it stands out on a line (written here, not by an included template, as the
+        chart draws it for each series twice: in its defs and in the legend)."""
+        shape = MARKS.get(self.marker, MARKS["diamond"])
+        return mark_safe(shape.format(colour=escape(self.colour)))  # the colour is escaped
+
+
+# Each marker's shape, filled (or for the cross stroked) with ``{colour}``.
+MARKS = {
+    "circle": '<circle cx="6" cy="6" r="4.5" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>',
+    "square": (
+        '<rect x="1.5" y="1.5" width="9" height="9" fill="{colour}" stroke="#ffffff"'
+        ' stroke-width="1.5"/>'
+    ),
+    "triangle": (
+        '<path d="M6,0.5 L11.5,11 L0.5,11 Z" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    ),
+    "cross": (
+        '<path d="M1.5,1.5 L10.5,10.5 M10.5,1.5 L1.5,10.5" stroke="{colour}" stroke-width="3"/>'
+    ),
+    "diamond": (
+        '<path d="M6,0 L12,6 L6,12 L0,6 Z" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    ),
+}
 
 
 # The series in the order given: the total first, then a breakdown's categories.
