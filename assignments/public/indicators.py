@@ -689,6 +689,43 @@ class Thresholds:
     moderate_growth: str = field(default_factory=lambda: _percent_text(method.MODERATE_GROWTH, 1))
 
 
+def level_descriptions() -> list[tuple[str, StrOrPromise, str]]:
+    """Each level (its value and label) with what it means, in the order of ``LEVEL_ORDER``:
+    written here rather than by the template, whose translation tags cost the page more."""
+    limits = Thresholds()
+    meanings = {
+        ProgressLevel.REACHED: gettext("The latest value is at the target or beyond it."),
+        ProgressLevel.SUBSTANTIAL: gettext(
+            "The change is at least %(ratio)s of the change needed. Without a target: the "
+            "indicator improves by at least %(growth)s a year."
+        )
+        % {"ratio": limits.substantial_ratio, "growth": limits.substantial_growth},
+        ProgressLevel.MODERATE: gettext(
+            "The change is %(low)s to %(high)s of the change needed. Without a target: it "
+            "improves by %(low_growth)s to %(high_growth)s a year."
+        )
+        % {
+            "low": limits.moderate_ratio,
+            "high": limits.substantial_ratio,
+            "low_growth": limits.moderate_growth,
+            "high_growth": limits.substantial_growth,
+        },
+        ProgressLevel.LIMITED: gettext(
+            "The change goes the right way but is less than %(ratio)s of the change needed. "
+            "Without a target: it improves by less than %(growth)s a year."
+        )
+        % {"ratio": limits.moderate_ratio, "growth": limits.moderate_growth},
+        ProgressLevel.MOVING_AWAY: gettext(
+            "The indicator has changed the wrong way since the baseline."
+        ),
+        ProgressLevel.NOT_ENOUGH_DATA: gettext(
+            "There is no value after the baseline, or a value of zero or below, from which a "
+            "yearly change can be worked out."
+        ),
+    }
+    return [(str(level), level.label, meanings[level]) for level in LEVEL_ORDER]
+
+
 # One indicator: its page
 
 
@@ -807,8 +844,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "indicator": indicator,
             "summary": summary,
             "explanation": explain(indicator, summary),
-            "thresholds": Thresholds(),
-            "levels": [(str(level), level.label) for level in LEVEL_ORDER],
+            "levels": level_descriptions(),
             "table": table,
             "chart": chart,
             "window": window,
