@@ -605,6 +605,36 @@ class LineChart:
     def target_marker_id(self) -> str:
         return f"{self.chart_id}-marker-target"
 
+    @property
+    def axes_html(self) -> SafeString:
+        """The axes: a line and a label for each value tick and each year tick, and the unit.
+        Written here rather than by a template loop, as the table's rows are: the chart's
+        ticks cost the page more in a template than anything else the chart draws."""
+        left, right, top, bottom = self.plot_left, self.plot_right, self.plot_top, self.plot_bottom
+        parts = [
+            f'<line x1="{left}" x2="{right}" y1="{tick.position}" y2="{tick.position}"'
+            ' stroke="#d9dbe3"/>'
+            f'<text x="{left}" y="{tick.position}" dx="-8" dy="4" text-anchor="end">'
+            f"{escape(tick.label)}</text>"
+            for tick in self.value_ticks
+        ]
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#4a4d57"/>'
+        )
+        parts += [
+            f'<line x1="{tick.position}" x2="{tick.position}" y1="{top}" y2="{bottom}"'
+            ' stroke="#eceef2"/>'
+            f'<text x="{tick.position}" y="{bottom}" dy="20" text-anchor="middle">'
+            f"{escape(tick.label)}</text>"
+            for tick in self.year_ticks
+        ]
+        if self.unit:
+            parts.append(
+                f'<text class="line-chart__unit" x="{left}" y="14" text-anchor="start">'
+                f"{escape(self.unit)}</text>"
+            )
+        return mark_safe("\n".join(parts))  # every text is escaped
+
 
 def _coordinate(value: float) -> str:
     """An SVG coordinate: one decimal, never a decimal comma."""
