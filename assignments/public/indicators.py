@@ -769,10 +769,6 @@ def followed_up(indicator: Indicator) -> FollowedUp:
     """The council goals, assignments and Agenda 2030 targets of the indicator, as the page
     shows them (the latest budget first; targets by framework, goal and position): one query.
     The objects have what the page reads of them, their related objects only in part."""
-    links = {
-        name: Indicator._meta.get_field(name).remote_field.through._meta.db_table  # type: ignore[attr-defined]
-        for name in ("council_goals", "assignments", "global_targets")
-    }
     tables = {
         "goal": CouncilGoal._meta.db_table,
         "area": GoalArea._meta.db_table,
@@ -780,9 +776,9 @@ def followed_up(indicator: Indicator) -> FollowedUp:
         "assignment": Assignment._meta.db_table,
         "target": GlobalTarget._meta.db_table,
         "global_goal": GlobalGoal._meta.db_table,
-        "goal_link": links["council_goals"],
-        "assignment_link": links["assignments"],
-        "target_link": links["global_targets"],
+        "goal_link": Indicator.council_goals.through._meta.db_table,
+        "assignment_link": Indicator.assignments.through._meta.db_table,
+        "target_link": Indicator.global_targets.through._meta.db_table,
     }
     sql = _FOLLOWED_UP.format(**{k: connection.ops.quote_name(v) for k, v in tables.items()})
     with connection.cursor() as cursor:
