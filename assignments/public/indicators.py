@@ -1,16 +1,18 @@
 """
-The public indicator pages: the list of indicators with filters, and each indicator's page
-with its values over time (a chart and a table of every value), its progress towards the
-target explained in words, its source and what it follows up.
+The public indicator pages: the list of indicators with filters, each indicator's page with
+its latest values (a chart and a table of the latest ``LATEST_TIMES`` years or periods), its
+progress towards the target (assessed from every value) explained in words, its source and
+what it follows up, and the table of every value of an indicator, ``TIMES_PER_PAGE`` years
+or periods a page.
 
 Every value shown is an ``IndicatorValue``, which is public as it is stored: a reporter's
 values become one only when their report's version is published. What reporters have typed
 into reports not yet published (``ReportedValue``) is never read here.
 
-An indicator's page makes the same queries however many values it has, and does as little
-as it can per value: it reads the values as rows, not model instances (``PublicValue``),
-formats each once, and draws each series of the chart as one SVG path
-(``charts.line_chart``); ``make bench`` measures it with ten times the values.
+An indicator's page and each page of its table make the same queries however many values
+it has, and read only the values they show (``latest_values``, ``values_page``: one query,
+numbered in the database) as rows, not model instances (``PublicValue``); ``make bench``
+measures them with ten times the values.
 
 The goal and assignment pages list their indicators through ``selectors.indicators``
 (``views.indicators_prefetch`` and ``views.indicator_summaries``).
@@ -815,7 +817,7 @@ def followed_up(indicator: Indicator) -> FollowedUp:
 @public_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: its values as a chart and a table, its progress explained, its source
-    and definition, and what it follows up. Six queries, however many values it has."""
+    and definition, and what it follows up. Four queries, however many values it has."""
     indicator = get_object_or_404(
         Indicator.objects.select_related("measured_by").prefetch_related(
             Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
