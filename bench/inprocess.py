@@ -11,8 +11,9 @@ disabled (``CACHE_URL=dummycache://``, which ``bench/suite.py`` sets), it measur
 - the queries each public page makes, uncached (``CaptureQueriesContext``), and the median
   time to render it in-process; the public API's lists (``API_LISTS``) are measured again at
   each page size of ``API_PAGE_SIZES`` (``?limit=``), whose query counts must be the same;
-  the indicator page is checked to show every value of its indicator (a table row per year
-  or period, a cell and a point of the chart per value);
+  the indicator's values are checked to be shown: its page's latest times (a table row per
+  time, a cell and a point of the chart per value) and, over all its pages, the table of
+  every value (a row per year or period, a cell per value);
 - the review queue: the admin's report list as the reviewer opens it (the open period's
   submitted reports), median of repeated requests, and its queries;
 - the peak memory traced by ``tracemalloc`` while the published reports are downloaded as
@@ -113,21 +114,54 @@ def api_page_sizes(client, path: str) -> dict:
 
 
 def indicator_page(client, path: str, manifest: dict) -> dict:
-    """The benched indicator's page shows every value: a table row for each year and
-    reporting period, a cell for each value, and a point of the chart for each."""
+    """The benched indicator's values are all shown: its page shows the latest times (a table
+    row for each, with a cell and a point of the chart for each of their values), and the
+    table of every value it links to has, over all its pages (followed by their "next" links),
+    a row for each year and reporting period and a cell for each value; the page's rows are
+    the full table's last."""
     import re
 
-    html = client.get(path).content.decode()
+    from assignments.public.indicators import LATEST_TIMES
+
+    def table(html: str) -> list[tuple[str, list[str]]]:
+        return [
+            (time, re.findall(r'<td class="data-table__number">([^<]*)</td>', cells))
+            for time, cells in re.findall(r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', html)
+        ]
+
+    def get(url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        return response.content.decode()
+
+    html = get(path)
     expected = manifest["indicator"]
-    rows = html.count('<tr><th scope="row">')
-    cells = len(re.findall(r'<td class="data-table__number">[^<]+</td>', html))
+    shown = table(html)
+    cells = sum(1 for _time, row in shown for cell in row if cell)
     lines = re.findall(r'<path d="M([^"]+)"[^>]* marker-mid=', html)
     points = sum(d.count("L") + 1 for d in lines)
-    assert rows == expected["rows"], f"{path}: {rows} rows, not {expected['rows']}"
-    assert cells == points == expected["values"], (
-        f"{path}: {cells} cells and {points} points, not {expected['values']} values"
+    link = re.search(r'<p class="indicator-values__all">.*?<a href="([^"]+)"', html, re.DOTALL)
+    assert link, f"{path}: no link to the table of every value"
+    full_path = link.group(1)
+    every: list[tuple[str, list[str]]] = []
+    pages = 0
+    url: str | None = full_path
+    while url:
+        page = get(url)
+        pages += 1
+        every += table(page)
+        following = re.search(r'<a class="pagination__link" href="([^"]+)" rel="next">', page)
+        url = f"{full_path}{following.group(1).replace('&amp;', '&')}" if following else None
+        assert pages <= expected["rows"], f"{full_path}: its pages do not end"
+    values = sum(1 for _time, row in every for cell in row if cell)
+    assert len(every) == expected["rows"], f"{full_path}: {len(every)} rows, not {expected['rows']}"
+    assert values == expected["values"], f"{full_path}: {values} values, not {expected['values']}"
+    assert len(shown) == min(LATEST_TIMES, expected["rows"]), (
+        f"{path}: {len(shown)} rows, not the latest {LATEST_TIMES} of {expected['rows']}"
     )
-    return {"values": expected["values"], "rows": rows}
+    assert shown == every[-len(shown) :], f"{path}: its rows are not the latest times"
+    assert cells == points, f"{path}: {cells} cells and {points} points of the chart"
+    return {"values": expected["values"], "rows": expected["rows"], "shown": cells, "pages": pages}
 
 
 def review_queue(reviewer: str) -> dict:

@@ -28,9 +28,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -491,6 +493,33 @@ class LineStyle:
     marker: str  # circle, square, triangle, cross or diamond
     width: float
 
+    @property
+    def mark(self) -> SafeString:
+        """The marker's shape as SVG in a 12 × 12 box centred on (6, 6), outlined in white
+        so that it stands out on a line (written here, not by an included template, as the
+        chart draws it for each series twice: in its defs and in the legend)."""
+        shape = MARKS.get(self.marker, MARKS["diamond"])
+        return mark_safe(shape.format(colour=escape(self.colour)))  # the colour is escaped
+
+
+# Each marker's shape, filled (or for the cross stroked) with ``{colour}``.
+MARKS = {
+    "circle": '<circle cx="6" cy="6" r="4.5" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>',
+    "square": (
+        '<rect x="1.5" y="1.5" width="9" height="9" fill="{colour}" stroke="#ffffff"'
+        ' stroke-width="1.5"/>'
+    ),
+    "triangle": (
+        '<path d="M6,0.5 L11.5,11 L0.5,11 Z" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    ),
+    "cross": (
+        '<path d="M1.5,1.5 L10.5,10.5 M10.5,1.5 L1.5,10.5" stroke="{colour}" stroke-width="3"/>'
+    ),
+    "diamond": (
+        '<path d="M6,0 L12,6 L6,12 L0,6 Z" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    ),
+}
+
 
 # The series in the order given: the total first, then a breakdown's categories.
 SERIES_STYLES = (
@@ -575,6 +604,36 @@ class LineChart:
     @property
     def target_marker_id(self) -> str:
         return f"{self.chart_id}-marker-target"
+
+    @property
+    def axes_html(self) -> SafeString:
+        """The axes: a line and a label for each value tick and each year tick, and the unit.
+        Written here rather than by a template loop, as the table's rows are: the chart's
+        ticks cost the page more in a template than anything else the chart draws."""
+        left, right, top, bottom = self.plot_left, self.plot_right, self.plot_top, self.plot_bottom
+        parts = [
+            f'<line x1="{left}" x2="{right}" y1="{tick.position}" y2="{tick.position}"'
+            ' stroke="#d9dbe3"/>'
+            f'<text x="{left}" y="{tick.position}" dx="-8" dy="4" text-anchor="end">'
+            f"{escape(tick.label)}</text>"
+            for tick in self.value_ticks
+        ]
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#4a4d57"/>'
+        )
+        parts += [
+            f'<line x1="{tick.position}" x2="{tick.position}" y1="{top}" y2="{bottom}"'
+            ' stroke="#eceef2"/>'
+            f'<text x="{tick.position}" y="{bottom}" dy="20" text-anchor="middle">'
+            f"{escape(tick.label)}</text>"
+            for tick in self.year_ticks
+        ]
+        if self.unit:
+            parts.append(
+                f'<text class="line-chart__unit" x="{left}" y="14" text-anchor="start">'
+                f"{escape(self.unit)}</text>"
+            )
+        return mark_safe("\n".join(parts))  # every text is escaped
 
 
 def _coordinate(value: float) -> str:

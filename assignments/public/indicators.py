@@ -1,16 +1,18 @@
 """
-The public indicator pages: the list of indicators with filters, and each indicator's page
-with its values over time (a chart and a table of every value), its progress towards the
-target explained in words, its source and what it follows up.
+The public indicator pages: the list of indicators with filters, each indicator's page with
+its latest values (a chart and a table of the latest ``LATEST_TIMES`` years or periods), its
+progress towards the target (assessed from every value) explained in words, its source and
+what it follows up, and the table of every value of an indicator, ``TIMES_PER_PAGE`` years
+or periods a page.
 
 Every value shown is an ``IndicatorValue``, which is public as it is stored: a reporter's
 values become one only when their report's version is published. What reporters have typed
 into reports not yet published (``ReportedValue``) is never read here.
 
-An indicator's page makes the same queries however many values it has, and does as little
-as it can per value: it reads the values as rows, not model instances (``PublicValue``),
-formats each once, and draws each series of the chart as one SVG path
-(``charts.line_chart``); ``make bench`` measures it with ten times the values.
+An indicator's page and each page of its table make the same queries however many values
+it has, and read only the values they show (``latest_values``, ``values_page``: one query,
+numbered in the database) as rows, not model instances (``PublicValue``); ``make bench``
+measures them with ten times the values.
 
 The goal and assignment pages list their indicators through ``selectors.indicators``
 (``views.indicators_prefetch`` and ``views.indicator_summaries``).
@@ -18,6 +20,7 @@ The goal and assignment pages list their indicators through ``selectors.indicato
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,8 +28,10 @@ from html import escape
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from django import forms
+from django.core.paginator import Paginator
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import get_format, number_format
 from django.utils.safestring import SafeString, mark_safe
@@ -45,11 +50,12 @@ from assignments.models import (
     IndicatorTarget,
     IndicatorValue,
     ProgressLevel,
+    ReportingPeriod,
     ValueOrigin,
     breakdown_label,
 )
 from assignments.selectors.indicators import Summary, summarise, with_series
-from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget, GoalArea
 from malmo_portal.forms import Select
 from malmo_portal.templatetags.site_tags import path
 
@@ -276,14 +282,140 @@ class PublicValue:
         return None if self.period_name is None else PeriodName(self.period_name)
 
 
-def public_values(indicator: Indicator) -> list[PublicValue]:
-    """Every value of the indicator in time order (``IndicatorValue.in_order``): one query."""
-    rows = (
-        IndicatorValue.objects.filter(indicator=indicator)
-        .in_order()
-        .values_list(*PublicValue.FIELDS)
+# How many times (years or reporting periods) the indicator's page shows, the latest; the
+# full table (``indicator_values``) shows every time, this many to a page.
+LATEST_TIMES = 10
+TIMES_PER_PAGE = 50
+
+
+# The indicator's values, each numbered by its time (a year, or a reporting period of a year)
+# from the first (``time_from_start``, 1 for the first time), with the number of times
+# (``time_count``), the count of all the indicator's values and the value's id. A page
+# filters on these numbers, and so reads its values in one query whose size does not grow
+# with the values. Times are ordered as ``IndicatorValue.in_order`` orders them: by year, then
+# by the reporting period's deadline, yearly values first. One sort of the values: each more
+# window ordered its own way cost PostgreSQL a sort of every value (0.2 ms each at 270).
+# Written as SQL (the same on SQLite and PostgreSQL): Django takes longer to build this query
+# than the database to run it.
+_NUMBERED_VALUES = """
+SELECT numbered.*, MAX(time_from_start) OVER () AS time_count, COUNT(*) OVER () AS value_count
+FROM (
+    SELECT v.year, v.period_id, p.name, v.dimension, v.category, v.value, v.origin,
+           v.report_id, v.note,
+           DENSE_RANK() OVER (
+               ORDER BY v.year, p.deadline ASC NULLS FIRST, v.period_id ASC NULLS FIRST
+           ) AS time_from_start,
+           v.id
+    FROM {values} v LEFT OUTER JOIN {periods} p ON p.id = v.period_id
+    WHERE v.indicator_id = %s
+) numbered
+"""
+
+# The ids of the first headline value and of the latest (DESC, LIMIT 2) in time order.
+_HEADLINE_END = """
+SELECT h.id FROM {values} h LEFT OUTER JOIN {periods} q ON q.id = h.period_id
+WHERE h.indicator_id = %s AND h.dimension = %s
+ORDER BY h.year {order}, q.deadline {order} NULLS {nulls}, h.period_id {order} NULLS {nulls},
+         h.category {order}
+LIMIT {limit}
+"""
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "values": connection.ops.quote_name(IndicatorValue._meta.db_table),
+        "periods": connection.ops.quote_name(ReportingPeriod._meta.db_table),
+    }
+
+
+def _numbered_values(indicator: Indicator, where: str, params: Sequence) -> list[tuple]:
+    """The indicator's values (``_NUMBERED_VALUES``) for which the condition ``where`` on
+    those numbers holds, in time order (as ``IndicatorValue.in_order``)."""
+    sql = (
+        f"SELECT * FROM ({_NUMBERED_VALUES.format(**_tables())}) counted WHERE {where}"
+        " ORDER BY time_from_start, dimension, category"
     )
-    return [PublicValue(*row) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [indicator.pk, *params])
+        rows = cursor.fetchall()
+    value_field = cast(models.DecimalField, IndicatorValue._meta.get_field("value"))
+    exponent = Decimal(1).scaleb(-value_field.decimal_places)
+    position = PublicValue.FIELDS.index("value")
+    if rows and not isinstance(rows[0][position], Decimal):
+        # SQLite gives numbers as floats or integers: made decimals as Django makes them.
+        rows = [
+            (
+                *row[:position],
+                cast(Decimal, value_field.to_python(row[position])).quantize(exponent),
+                *row[position + 1 :],
+            )
+            for row in rows
+        ]
+    return rows
+
+
+@dataclass(frozen=True)
+class ValueWindow:
+    """Some of an indicator's values, in time order, with how many there are in all."""
+
+    values: list[PublicValue]
+    value_count: int = 0
+    time_count: int = 0
+    first_time: int = 0  # the number of the first time shown, from 1
+
+
+FIELDS = len(PublicValue.FIELDS)
+TIME_FROM_START, VALUE_ID, TIME_COUNT, VALUE_COUNT = range(FIELDS, FIELDS + 4)
+
+
+def _window(rows: list[tuple], shown: list[tuple]) -> ValueWindow:
+    if not rows:
+        return ValueWindow([])
+    first = rows[0]
+    return ValueWindow(
+        [PublicValue(*row[:FIELDS]) for row in shown],
+        value_count=first[VALUE_COUNT],
+        time_count=first[TIME_COUNT],
+        first_time=min((row[TIME_FROM_START] for row in shown), default=0),
+    )
+
+
+DIMENSION = PublicValue.FIELDS.index("dimension")
+
+
+def latest_values(
+    indicator: Indicator, times: int = LATEST_TIMES
+) -> tuple[ValueWindow, list[PublicValue]]:
+    """
+    The values of the indicator's latest ``times`` times (in time order), and what its
+    progress is assessed from: the first value of its headline series (the baseline when the
+    indicator has none of its own) and its latest two (the latest value and the last change),
+    which ``selectors.indicators.summarise`` reads as the whole series would give them. One
+    query, however many values the indicator has.
+    """
+    first = _HEADLINE_END.format(**_tables(), order="ASC", nulls="FIRST", limit=1)
+    latest = _HEADLINE_END.format(**_tables(), order="DESC", nulls="LAST", limit=2)
+    rows = _numbered_values(
+        indicator,
+        f"time_from_start > time_count - %s OR id IN ({first}) OR id IN ({latest})",
+        [times, indicator.pk, "", indicator.pk, ""],
+    )
+    shown = [row for row in rows if row[TIME_COUNT] - row[TIME_FROM_START] < times]
+    # The headline values read are its first, its latest two and those of the times shown:
+    # the first and the latest two of them are the series' own.
+    headline = [PublicValue(*row[:FIELDS]) for row in rows if not row[DIMENSION]]
+    headline = headline[:1] + headline[max(1, len(headline) - 2) :]
+    return _window(rows, shown), headline
+
+
+def values_page(indicator: Indicator, page: int, per_page: int) -> ValueWindow:
+    """The values of the page's times (``per_page`` times a page, the first first) with how
+    many values and times there are in all: one query for any page."""
+    start = (page - 1) * per_page + 1
+    rows = _numbered_values(
+        indicator, "time_from_start >= %s AND time_from_start < %s", [start, start + per_page]
+    )
+    return _window(rows, rows)
 
 
 @dataclass
@@ -352,12 +484,19 @@ def _series_keys(values: Iterable[PublicValue]) -> list[tuple[str, str]]:
 
 
 def value_table_and_chart(
-    indicator: Indicator, values: Sequence[PublicValue], targets: list[IndicatorTarget]
-) -> tuple[ValueTable, charts.LineChart]:
+    indicator: Indicator,
+    values: Sequence[PublicValue],
+    targets: list[IndicatorTarget],
+    *,
+    chart: bool = True,
+    latest_only: bool = False,
+) -> tuple[ValueTable, charts.LineChart | None]:
     """
-    Every value of the indicator (in time order) as a table, a row per year or reporting
-    period and a column per series, and the series as a chart. A year's reporting periods
-    are placed within the year on the chart, after its yearly value, in their order.
+    The values given (in time order) as a table, a row per year or reporting period and a
+    column per series, and the series as a chart (unless ``chart`` is false). A year's
+    reporting periods are placed within the year on the chart, after its yearly value, in
+    their order. ``latest_only``: the values are the latest times only, as the chart's title
+    says.
     """
     keys = _series_keys(values)
     column = {key: n for n, key in enumerate(keys)}
@@ -389,6 +528,9 @@ def value_table_and_chart(
         if value.report_id:
             row.report_id = value.report_id
         lines[n].append((len(slots) - 1, value.value))
+    columns = [breakdown_label(*key) for key in keys]
+    if not chart:
+        return ValueTable(columns, rows), None
     # Where on the time axis each row lies: its year, and a share of the year for the
     # reporting periods after the first time of that year.
     per_year: dict[int, int] = {}
@@ -400,7 +542,7 @@ def value_table_and_chart(
         k = seen.get(year, 0)
         seen[year] = k + 1
         times.append(year + k / per_year[year])
-    chart = charts.line_chart(
+    line_chart = charts.line_chart(
         [
             (
                 f"{dimension}-{category}" if dimension else "total",
@@ -417,10 +559,15 @@ def value_table_and_chart(
             else None
         ),
         targets=[(target.year, target.value) for target in targets],
-        title=gettext("%(title)s over time") % {"title": indicator.title},
+        title=(
+            gettext("%(title)s: the latest %(times)s years and periods")
+            % {"title": indicator.title, "times": len(rows)}
+            if latest_only
+            else gettext("%(title)s over time") % {"title": indicator.title}
+        ),
         chart_id="indicator-chart",
     )
-    return ValueTable([breakdown_label(*key) for key in keys], rows), chart
+    return ValueTable(columns, rows), line_chart
 
 
 # One indicator: its progress in words
@@ -546,6 +693,43 @@ class Thresholds:
     moderate_growth: str = field(default_factory=lambda: _percent_text(method.MODERATE_GROWTH, 1))
 
 
+def level_descriptions() -> list[tuple[str, StrOrPromise, str]]:
+    """Each level (its value and label) with what it means, in the order of ``LEVEL_ORDER``:
+    written here rather than by the template, whose translation tags cost the page more."""
+    limits = Thresholds()
+    meanings = {
+        ProgressLevel.REACHED: gettext("The latest value is at the target or beyond it."),
+        ProgressLevel.SUBSTANTIAL: gettext(
+            "The change is at least %(ratio)s of the change needed. Without a target: the "
+            "indicator improves by at least %(growth)s a year."
+        )
+        % {"ratio": limits.substantial_ratio, "growth": limits.substantial_growth},
+        ProgressLevel.MODERATE: gettext(
+            "The change is %(low)s to %(high)s of the change needed. Without a target: it "
+            "improves by %(low_growth)s to %(high_growth)s a year."
+        )
+        % {
+            "low": limits.moderate_ratio,
+            "high": limits.substantial_ratio,
+            "low_growth": limits.moderate_growth,
+            "high_growth": limits.substantial_growth,
+        },
+        ProgressLevel.LIMITED: gettext(
+            "The change goes the right way but is less than %(ratio)s of the change needed. "
+            "Without a target: it improves by less than %(growth)s a year."
+        )
+        % {"ratio": limits.moderate_ratio, "growth": limits.moderate_growth},
+        ProgressLevel.MOVING_AWAY: gettext(
+            "The indicator has changed the wrong way since the baseline."
+        ),
+        ProgressLevel.NOT_ENOUGH_DATA: gettext(
+            "There is no value after the baseline, or a value of zero or below, from which a "
+            "yearly change can be worked out."
+        ),
+    }
+    return [(str(level), level.label, meanings[level]) for level in LEVEL_ORDER]
+
+
 # One indicator: its page
 
 
@@ -556,44 +740,101 @@ class TargetText:
     note: str
 
 
-def _linked_goals() -> Prefetch:
-    return Prefetch(
-        "council_goals",
-        queryset=CouncilGoal.objects.select_related("area__budget").order_by(
-            "-area__budget__year", "area__number", "number"
-        ),
-    )
+# What an indicator follows up, for its page: its council goals (with their goal area's number
+# and budget's year), assignments (with their budget's year) and Agenda 2030 targets (with
+# their goal's framework and number), as rows of one query. Written as SQL, as
+# ``_NUMBERED_VALUES`` is: Django took longer to build the three joined queries than the
+# database to run them.
+_FOLLOWED_UP = """
+SELECT 1, g.id, b.year, a.number, g.number, '', g.text, '', ''
+FROM {goal} g JOIN {area} a ON a.id = g.area_id JOIN {budget} b ON b.id = a.budget_id
+JOIN {goal_link} l ON l.councilgoal_id = g.id WHERE l.indicator_id = %s
+UNION ALL
+SELECT 2, x.id, b.year, 0, 0, x.code, x.title, '', ''
+FROM {assignment} x JOIN {budget} b ON b.id = x.budget_id
+JOIN {assignment_link} l ON l.assignment_id = x.id WHERE l.indicator_id = %s
+UNION ALL
+SELECT 3, t.id, 0, n.number, t.position, t.code, t.text_sv, t.text_en, n.framework
+FROM {target} t JOIN {global_goal} n ON n.id = t.goal_id
+JOIN {target_link} l ON l.globaltarget_id = t.id WHERE l.indicator_id = %s
+"""
+
+
+@dataclass
+class FollowedUp:
+    """What an indicator follows up, each in the order of its list on the page."""
+
+    council_goals: list[CouncilGoal] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    global_targets: list[GlobalTarget] = field(default_factory=list)
+
+
+def followed_up(indicator: Indicator) -> FollowedUp:
+    """The council goals, assignments and Agenda 2030 targets of the indicator, as the page
+    shows them (the latest budget first; targets by framework, goal and position): one query.
+    The objects have what the page reads of them, their related objects only in part."""
+    tables = {
+        "goal": CouncilGoal._meta.db_table,
+        "area": GoalArea._meta.db_table,
+        "budget": Budget._meta.db_table,
+        "assignment": Assignment._meta.db_table,
+        "target": GlobalTarget._meta.db_table,
+        "global_goal": GlobalGoal._meta.db_table,
+        "goal_link": Indicator.council_goals.through._meta.db_table,
+        "assignment_link": Indicator.assignments.through._meta.db_table,
+        "target_link": Indicator.global_targets.through._meta.db_table,
+    }
+    sql = _FOLLOWED_UP.format(**{k: connection.ops.quote_name(v) for k, v in tables.items()})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [indicator.pk] * 3)
+        rows = cursor.fetchall()
+    result = FollowedUp()
+    for kind, pk, year, number, second, code, text, text_en, framework in rows:
+        if kind == 1:
+            area = GoalArea(number=number, budget=Budget(year=year))
+            result.council_goals.append(CouncilGoal(pk=pk, number=second, text=text, area=area))
+        elif kind == 2:
+            result.assignments.append(
+                Assignment(pk=pk, code=code, title=text, budget=Budget(year=year))
+            )
+        else:
+            result.global_targets.append(
+                GlobalTarget(
+                    pk=pk,
+                    code=code,
+                    position=second,
+                    text_sv=text,
+                    text_en=text_en,
+                    goal=GlobalGoal(framework=framework, number=number),
+                )
+            )
+    result.council_goals.sort(key=lambda g: (-g.area.budget.year, g.area.number, g.number))
+    result.assignments.sort(key=lambda a: (-a.budget.year, a.code, a.pk))
+    result.global_targets.sort(key=lambda t: (t.goal.framework, t.goal.number, t.position))
+    return result
 
 
 @public_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: its values as a chart and a table, its progress explained, its source
-    and definition, and what it follows up. Six queries, however many values it has."""
+    and definition, and what it follows up. Four queries, however many values it has."""
     indicator = get_object_or_404(
         Indicator.objects.select_related("measured_by").prefetch_related(
-            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
-            _linked_goals(),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("budget").order_by(
-                    "-budget__year", "code", "pk"
-                ),
-            ),
-            Prefetch(
-                "global_targets",
-                queryset=GlobalTarget.objects.select_related("goal").order_by(
-                    "goal__framework", "goal__number", "position"
-                ),
-            ),
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
         ),
         code=code,
     )
-    values = public_values(indicator)
-    # What ``selectors.indicators.with_series`` would prefetch: the headline series.
-    indicator.headline_values = [v for v in values if not v.dimension]
+    follows = followed_up(indicator)
+    window, headline = latest_values(indicator)
+    values = window.values
+    # What ``selectors.indicators.with_series`` would prefetch of the headline series: what
+    # ``summarise`` reads of it, its first value and its latest two.
+    indicator.headline_values = headline
     summary = summarise(indicator)
     targets = list(indicator.targets.all())
-    table, chart = value_table_and_chart(indicator, values, targets)
+    table, chart = value_table_and_chart(
+        indicator, values, targets, latest_only=window.first_time > 1
+    )
     unit = f" {indicator.unit}" if indicator.unit else ""
     kolada = indicator.source == IndicatorSource.KOLADA
     return render(
@@ -603,25 +844,69 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "indicator": indicator,
             "summary": summary,
             "explanation": explain(indicator, summary),
-            "thresholds": Thresholds(),
-            "levels": [(str(level), level.label) for level in LEVEL_ORDER],
+            "levels": level_descriptions(),
             "table": table,
             "chart": chart,
+            "window": window,
+            "is_partial": window.first_time > 1,
             "targets": [
                 TargetText(
                     target.year, f"{indicator.format_value(target.value)}{unit}", target.note
                 )
                 for target in targets
             ],
-            "has_kolada_values": any(v.origin == ValueOrigin.KOLADA for v in values),
+            "has_kolada_values": any(
+                v.origin == ValueOrigin.KOLADA for v in itertools.chain(values, headline)
+            ),
             "kolada_url": KOLADA_KPI_URL.format(kpi=indicator.kolada_kpi) if kolada else "",
             "kolada_data_url": (
                 KOLADA_DATA_URL.format(kpi=indicator.kolada_kpi, municipality=KOLADA_MALMO)
                 if kolada
                 else ""
             ),
-            "global_targets": list(indicator.global_targets.all()),
-            "council_goals": list(indicator.council_goals.all()),
-            "assignments": list(indicator.assignments.all()),
+            "global_targets": follows.global_targets,
+            "council_goals": follows.council_goals,
+            "assignments": follows.assignments,
+        },
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404 from None
+    if number < 1:
+        raise Http404
+    return number
+
+
+@public_page
+def indicator_values(request: HttpRequest, code: str) -> HttpResponse:
+    """Every value of an indicator as a table, ``TIMES_PER_PAGE`` times (years or reporting
+    periods) a page in time order: two queries for any page, however many values there are."""
+    indicator = get_object_or_404(Indicator.objects.all(), code=code)
+    number = _page_number(request)
+    window = values_page(indicator, number, TIMES_PER_PAGE)
+    if not window.values and number > 1:
+        raise Http404
+    table, _chart = value_table_and_chart(indicator, window.values, [], chart=False)
+    paginator = Paginator(range(window.time_count), TIMES_PER_PAGE)
+    page = paginator.page(number) if window.time_count else None
+    return render(
+        request,
+        "public/indicator_values.html",
+        {
+            "indicator": indicator,
+            "table": table,
+            "window": window,
+            "page_obj": page,
+            "page_range": (
+                list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
+                if page
+                else []
+            ),
+            "ellipsis": Paginator.ELLIPSIS,
+            "has_kolada_values": any(v.origin == ValueOrigin.KOLADA for v in window.values),
         },
     )

@@ -59,8 +59,16 @@ urlpatterns = [
                 path("", indicators.indicator_list, name="indicator_list"),
                 path(
                     "<indicator_code:code>/",
-                    indicators.indicator_detail,
-                    name="indicator_detail",
+                    include(
+                        [
+                            path("", indicators.indicator_detail, name="indicator_detail"),
+                            path(
+                                _("values/"),
+                                indicators.indicator_values,
+                                name="indicator_values",
+                            ),
+                        ]
+                    ),
                 ),
             ]
         ),

@@ -155,10 +155,15 @@ def indicator_data(reference_data):
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_the_indicator_pages_are_accessible(
-    page, live_server, indicator_data, assert_accessible, language
+    page, live_server, indicator_data, assert_accessible, language, monkeypatch
 ):
     from django.urls import reverse
     from django.utils import translation
+
+    from assignments.public import indicators
+
+    # The table of every value in pages of 20 times: 33 years make two.
+    monkeypatch.setattr(indicators, "TIMES_PER_PAGE", 20)
 
     with translation.override(language):
         paths = [
@@ -166,6 +171,8 @@ def test_the_indicator_pages_are_accessible(
             f"{reverse('public:indicator_list')}?source=kolada&level=nothing",
             *(reverse("public:indicator_detail", args=[c]) for c in ("N00401", "ek.utsatta")),
             reverse("public:indicator_detail", args=["trygghet"]),
+            reverse("public:indicator_values", args=["N00401"]),
+            f"{reverse('public:indicator_values', args=['N00401'])}?page=2",
             f"{reverse('public:council_goals')}?year=2018",
             reverse("public:assignment_detail", args=[indicator_data.pk]),
             reverse("goals_public:sdg_detail", args=[13]),
@@ -199,3 +206,22 @@ def test_the_indicator_pages_are_accessible(
         # Scrolling may be animated: wait for it to move.
         page.wait_for_function("e => e.scrollLeft > 0", arg=scroller.element_handle())
         page.goto(paths[2])
+
+    # The table of every value: its pages are reached by keyboard, and between them they
+    # have every year.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(paths[5])
+    years = page.locator("table.data-table tbody th[scope=row]").all_inner_texts()
+    assert years == [str(year) for year in range(1990, 2010)]
+    assert page.locator("table.data-table caption").count() == 1
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('rel')") == "next":
+            break
+    else:
+        raise AssertionError("the next page of values cannot be reached with the keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**?page=2")
+    years += page.locator("table.data-table tbody th[scope=row]").all_inner_texts()
+    assert years == [str(year) for year in range(1990, 2023)]
+    assert page.locator("a[rel=prev]").count() == 1

@@ -1,6 +1,7 @@
 """
-The public indicator pages: the list with its filters, each indicator's page (chart, table of
-every value, progress explained, source, override), the indicators on the council goal,
+The public indicator pages: the list with its filters, each indicator's page (chart and table
+of its latest values, progress explained, source, override), the table of every value page by
+page, the indicators on the council goal,
 assignment and Agenda 2030 goal pages, their queries at two data sizes, the cache and the
 sitemap. Only published values are ever shown.
 """
@@ -313,15 +314,107 @@ def test_the_chart_has_every_series_the_baseline_and_the_targets(client, data):
     ]
 
 
-def test_the_table_beside_the_chart_has_every_value(client, data):
+def table_rows(html: str) -> list[tuple[str, list[str]]]:
+    """The rows of a table of values: each time with its cells."""
+    return [
+        (time, re.findall(r"<td[^>]*>(.*?)</td>", cells))
+        for time, cells in re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", html)
+    ]
+
+
+def test_the_table_beside_the_chart_has_every_value_of_a_short_series(client, data):
     html = section(page(client, "public:indicator_detail", "N00401"), "values")
-    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", html)
+    rows = table_rows(html)
     assert [time for time, _cells in rows] == [str(year) for year in EMISSIONS]
-    first = re.findall(r"<td[^>]*>(.*?)</td>", rows[0][1])
-    assert first == ["5.0", "4.7", "5.3", "Kolada import", ""]
+    assert rows[0][1] == ["5.0", "4.7", "5.3", "Kolada import", ""]
     headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
     assert headers == ["Year or period", "Total", "Women", "Men", "Source", "Note"]
     assert 'aria-labelledby="values-table-caption" tabindex="0"' in html  # it scrolls by keyboard
+    assert "Every value of Greenhouse gas emissions" in text(html)
+    assert "the latest" not in text(html)
+    values_url = url("public:indicator_values", "N00401")
+    assert f'<a href="{values_url}">Table of every value (24 values)</a>' in html
+
+
+def test_a_long_series_shows_its_latest_times_and_links_every_value(client, data):
+    grow_emissions(data, years=60)
+    html = section(page(client, "public:indicator_detail", "N00401"), "values")
+    rows = table_rows(html)
+    # The latest ten times: 2015–2022 and the reporting periods of 2018 among them.
+    assert [time for time, _cells in rows] == [
+        "2015",
+        "2016",
+        "2017",
+        "2018",
+        "Tertial 1 2018",
+        "Tertial 2 2018",
+        "Årsanalys 2018",
+        "2019",
+        "2020",
+        "2021",
+        "2022",
+    ][-10:]
+    assert all(cell for time, cells in rows if " " not in time for cell in cells[:3])
+    words = text(html)
+    assert "The latest 10 years and periods of Greenhouse gas emissions" in words
+    assert "there are 207 values in all" in words
+    assert f'<a href="{url("public:indicator_values", "N00401")}">' in html
+    svg = chart_svg(html)
+    assert svg.find(f"{SVG}title").text == (
+        "Greenhouse gas emissions: the latest 10 years and periods"
+    )
+    points = sum(p.get("d").count("L") + 1 for p in svg.findall(f"{SVG}path"))
+    assert points == 3 * 7 + 3  # seven years by three series, three periods of the total
+
+
+def test_the_progress_is_assessed_from_every_value_however_few_are_shown(client, data):
+    """Without a baseline of its own the indicator's first value is its baseline, though the
+    page shows only the latest times."""
+    grow_emissions(data, years=60)
+    Indicator.objects.filter(pk=data.emissions.pk).update(baseline_year=None, baseline_value=None)
+    progress = text(section(page(client, "public:indicator_detail", "N00401"), "progress"))
+    assert "From the baseline, 9.0 ton CO₂e/inv in 1955, to the latest value, 4.0" in progress
+    facts = text(page(client, "public:indicator_detail", "N00401"))
+    assert "Latest value 4.0 ton CO₂e/inv (2022)" in facts
+
+
+def test_the_table_of_every_value_pages_through_every_time(client, data):
+    from assignments.public.indicators import TIMES_PER_PAGE
+
+    grow_emissions(data, years=60)
+    times = 60 + 8 + 3
+    first = page(client, "public:indicator_values", "N00401")
+    pages = [first] + [
+        page(client, "public:indicator_values", "N00401", query=f"?page={number}")
+        for number in range(2, -(-times // TIMES_PER_PAGE) + 1)
+    ]
+    rows = [row for html in pages for row in table_rows(html)]
+    assert len(rows) == times
+    assert [time for time, _cells in rows][:2] == ["1955", "1956"]
+    assert [time for time, _cells in rows][-1] == "2022"
+    cells = [cell for _time, row in rows for cell in row[:3] if cell]
+    assert len(cells) == IndicatorValue.objects.filter(indicator=data.emissions).count()
+    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', first)
+    assert headers == ["Year or period", "Total", "Women", "Men", "Source", "Note"]
+    words = text(first)
+    assert "Every value of Greenhouse gas emissions (ton CO₂e/inv), page 1 of 2" in words
+    assert "207 values" in words
+    assert "Page 1 of 2" in words
+    assert 'rel="next"' in first and 'href="?page=2"' in first
+    assert 'rel="prev"' in pages[-1]
+    assert f'href="{url("public:indicator_detail", "N00401")}"' in first
+    assert "Source: Kolada" in words
+    assert client.get(url("public:indicator_values", "N00401", query="?page=3")).status_code == 404
+    for bad in ("0", "x", "-1"):
+        response = client.get(url("public:indicator_values", "N00401", query=f"?page={bad}"))
+        assert response.status_code == 404
+
+
+def test_the_table_of_every_value_of_an_indicator_without_values(client, db):
+    factories.make_indicator(code="tom")
+    html = page(client, "public:indicator_values", "tom")
+    assert "No values yet." in text(html)
+    assert client.get(url("public:indicator_values", "okand")).status_code == 404
 
 
 def test_report_values_show_their_period_note_and_report(client, data):
@@ -626,9 +719,12 @@ def queries(client, path: str) -> int:
 
 # What each page fetches, written beside the number.
 EXPECTED_QUERIES = {
-    # the indicator, all its values with their periods, its targets, council goals,
-    # assignments and Agenda 2030 targets
-    "detail": 6,
+    # the indicator, its targets, the values of its latest times (and its headline series'
+    # first and latest two) with their periods, and its council goals, assignments and Agenda
+    # 2030 targets (one query)
+    "detail": 4,
+    # the indicator, and the values of the page's times with their periods
+    "values": 2,
     # the filters' choices (years, council goals, global goals), the indicators, their
     # headline series and their targets
     "list": 6,
@@ -650,8 +746,27 @@ def test_the_indicator_page_makes_the_same_queries_however_many_values(
     with django_assert_num_queries(EXPECTED_QUERIES["detail"]):
         large = client.get(path)
     assert len(small.context["table"].rows) == 8
-    assert len(large.context["table"].rows) == 8 + 60 + 3  # every value is shown
+    assert len(large.context["table"].rows) == 10  # the latest times; every value is a click on
     assert IndicatorValue.objects.filter(indicator=data.emissions).count() == 3 * 68 + 3
+
+
+def test_the_table_of_every_value_makes_the_same_queries_for_any_page(
+    client, data, django_assert_num_queries
+):
+    path = url("public:indicator_values", "N00401")
+    client.get(path)
+    cache.clear()
+    with django_assert_num_queries(EXPECTED_QUERIES["values"]):
+        small = client.get(path)
+    grow_emissions(data, years=60)
+    grow(data, indicators=10, years=20)
+    for query in ("", "?page=2"):
+        cache.clear()
+        with django_assert_num_queries(EXPECTED_QUERIES["values"]):
+            large = client.get(path + query)
+        assert large.status_code == 200
+    assert len(small.context["table"].rows) == 8
+    assert len(large.context["table"].rows) == 60 + 8 + 3 - 50
 
 
 def test_the_list_makes_the_same_queries_for_ten_times_the_indicators(

@@ -147,7 +147,7 @@ def concrete_url(pattern: Pattern, world) -> str | None:
         values["number"] = 7 if pattern.name == "goals_public:mdg_detail" else 11
         if pattern.name == "opendata:feed_indicator":
             values["code"] = indicator(world).code
-    if pattern.name == "public:indicator_detail":
+    if pattern.name in ("public:indicator_detail", "public:indicator_values"):
         values["code"] = indicator(world).code
     if pattern.name == "assignments:report_version":
         values["pk"] = world.published.pk

@@ -428,6 +428,7 @@ PATHS = {
     "public:organisation_detail": st.from_regex(r"[-a-zA-Z0-9_]{1,300}", fullmatch=True),
     "opendata:feed_indicator": st.from_regex(INDICATOR_CODE_PATTERN, fullmatch=True),
     "public:indicator_detail": st.from_regex(INDICATOR_CODE_PATTERN, fullmatch=True),
+    "public:indicator_values": st.from_regex(INDICATOR_CODE_PATTERN, fullmatch=True),
 }
 
 
