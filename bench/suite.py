@@ -14,8 +14,8 @@ For each scale it
 2. measures in-process, uncached, with Django's test client: the queries of each page (and
    of the API's lists at 20 and at 100 items a page, which must be the same), the review
    queue's time and the CSV export's peak memory, and checks that the indicator page shows
-   every value of its indicator (ten times as many at ten times the data), see
-   ``bench/inprocess.py``;
+   the latest values of its indicator and links to a table of every value (ten times as
+   many at ten times the data), see ``bench/inprocess.py``;
 3. starts gunicorn with the committed ``gunicorn.conf.py`` and production settings (debug
    off, static files collected), once with the default per-process cache (every page warmed
    first and checked to be served from the cache) and once with ``CACHE_URL=dummycache://``
@@ -865,10 +865,12 @@ def print_page_growth(
             f"{f'{ms[0]:.1f} → {ms[1]:.1f} ({in_process:.2f}×)':<30}{in_process_ok}"
         )
     if "indicator" in inprocess[small] and "indicator" in inprocess[large]:
-        values = [inprocess[s]["indicator"]["values"] for s in (small, large)]
+        facts = [inprocess[s]["indicator"] for s in (small, large)]
         print(
-            f"  (the indicator page shows {values[0]} values at {small}x and {values[1]} at "
-            f"{large}x, every one in its table and chart)"
+            f"  (the indicator has {facts[0]['values']} values at {small}x and "
+            f"{facts[1]['values']} at {large}x; its page shows the latest "
+            f"{facts[0].get('shown', '?')} and {facts[1].get('shown', '?')} of them in its "
+            "table and chart, and links to the table of every value, which has them all)"
         )
 
 
