@@ -465,9 +465,8 @@ class ValueTable:
 
     @property
     def rows_html(self) -> SafeString:
-        """Every row of the table as one string: the page shows every value of its indicator,
-        and a template loop per row would cost it more than anything else it does per value
-        (docs/performance.md)."""
+        """Every row of the table as one string: a template loop per row cost the page more
+        than anything else it does per value (docs/performance.md)."""
         return mark_safe("\n".join(row.html() for row in self.rows))  # escaped in html()
 
 
