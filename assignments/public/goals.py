@@ -302,14 +302,8 @@ def contribution_items(
                     "and %(counter)s more assignments",
                     row.more_assignments,
                 ) % {"counter": row.more_assignments}
-                more = (
-                    f'<p class="more-link"><a href="{more_url}">{conditional_escape(words)}</a></p>'
-                )
-            links = "".join(f"<li>{link}</li>" for link in row.assignments)
-            facts.append(
-                f'<div class="facts__row"><dt>{assignments_word}</dt><dd>'
-                f'<ul class="contribution-list">{links}</ul>{more}</dd></div>'
-            )
+                more = f'<a href="{more_url}">{conditional_escape(words)}</a>'
+            facts.append(_contributions(assignments_word, row.assignments, more))
         if row.reports:
             more = ""
             if row.more_reports:
@@ -318,12 +312,8 @@ def contribution_items(
                     "and %(counter)s older published reports",
                     row.more_reports,
                 ) % {"counter": row.more_reports}
-                more = f'<p class="more-link">{conditional_escape(words)}</p>'
-            links = "".join(f"<li>{link}</li>" for link in row.reports)
-            facts.append(
-                f'<div class="facts__row"><dt>{reports_word}</dt><dd>'
-                f'<ul class="contribution-list">{links}</ul>{more}</dd></div>'
-            )
+                more = conditional_escape(words)
+            facts.append(_contributions(reports_word, row.reports, more))
         items.append(
             f'<li class="target-contribution" id="target-{code}">'
             '<h3 class="target-contribution__heading">'
@@ -333,6 +323,16 @@ def contribution_items(
             f'<dl class="facts">{"".join(facts)}</dl></li>'
         )
     return mark_safe("".join(items))  # every text is escaped above; the links are safe
+
+
+def _contributions(term: str, links: list[SafeString], more: str) -> str:
+    """A row of a target's facts: its links as a list, and what ``more`` says of the rest."""
+    items = "".join(f"<li>{link}</li>" for link in links)
+    more = f'<p class="more-link">{more}</p>' if more else ""
+    return (
+        f'<div class="facts__row"><dt>{term}</dt><dd>'
+        f'<ul class="contribution-list">{items}</ul>{more}</dd></div>'
+    )
 
 
 class FollowedTarget(NamedTuple):
