@@ -20,7 +20,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError
 from django.utils.text import format_lazy, smart_split
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +176,16 @@ class SafeChangeListMixin(SafeFormFieldsMixin, _ModelAdminBase):
         )
         request.POST = post
         return super().response_action(request, queryset)
+
+    def to_field_allowed(self, request, to_field):
+        # ``?_to_field=`` names the field a pop-up's choice is read from: only a column of
+        # this model can be one. Django looks the name up among the relations too, and
+        # fails on one without a column (a hidden reverse relation is named "+").
+        try:
+            field = self.opts.get_field(to_field)
+        except FieldDoesNotExist:
+            return False
+        return getattr(field, "concrete", False) and super().to_field_allowed(request, to_field)
 
     def get_search_results(self, request, queryset, search_term):
         words = list(smart_split(search_term))

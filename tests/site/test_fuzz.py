@@ -97,6 +97,19 @@ def test_every_admin_changelist_answers_any_filter_and_search(world, model_admin
     check()
 
 
+@pytest.mark.parametrize(
+    "model_admin", [m for _model, m in REGISTERED], ids=[m._meta.label for m, _a in REGISTERED]
+)
+def test_a_pop_ups_field_must_be_a_column(world, model_admin):
+    """``?_to_field=`` naming no column of the model (a hidden reverse relation is named
+    "+", which hypothesis found) is refused, as any field the pop-up may not read is: 400."""
+    client = signed_in(world.superuser)
+    url = reverse(f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist")
+    for name in ("+", "no_such_field", *(f.name for f in model_admin.opts.related_objects)):
+        assert client.get(url, {"_to_field": name}).status_code == 400, name
+    assert client.get(url, {"_to_field": model_admin.opts.pk.attname}).status_code == 200
+
+
 def form_field_names(form) -> dict[str, tuple]:
     """A form's field names as the browser sends them (a split widget sends one per part)."""
     names: dict[str, tuple] = {}
