@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractUser, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -1504,20 +1504,37 @@ class IndicatorTarget(models.Model):
         return f"{self.indicator.code} {self.year}: {self.value}"
 
 
+def value_time_order(*, descending: bool = False) -> list[OrderBy]:
+    """
+    The order of an indicator's times, the one order every page, list, summary and file
+    reads its values in: the year, then the reporting period's deadline (a yearly value,
+    without a period, before the year's periods), then the period (two periods of a year may
+    share a deadline). In a series (the headline, or one category) no two values share a
+    time, so the order is total. ``descending`` gives the same order reversed. The indicator
+    page's SQL (``public/indicators.py``) writes this order out for its window functions.
+    """
+    if descending:
+        return [
+            F("year").desc(),
+            F("period__deadline").desc(nulls_last=True),
+            F("period_id").desc(nulls_last=True),
+        ]
+    return [
+        F("year").asc(),
+        F("period__deadline").asc(nulls_first=True),
+        F("period_id").asc(nulls_first=True),
+    ]
+
+
 class IndicatorValueQuerySet(models.QuerySet):
     def headline(self) -> IndicatorValueQuerySet:
         """The headline series: the totals, without a breakdown."""
         return self.filter(dimension="")
 
     def in_order(self) -> IndicatorValueQuerySet:
-        """By time: year, then the reporting period's deadline (yearly values first)."""
-        return self.order_by(
-            "indicator_id",
-            "year",
-            F("period__deadline").asc(nulls_first=True),
-            "dimension",
-            "category",
-        )
+        """Each indicator's values by time (``value_time_order``), each time's values by their
+        breakdown (the headline first)."""
+        return self.order_by("indicator_id", *value_time_order(), "dimension", "category")
 
 
 class IndicatorValue(models.Model):

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.db.models import Exists, F, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI, Path, Query
@@ -55,6 +55,7 @@ from assignments.models import (
     ReportingPeriod,
     ValueOrigin,
     published_report_count,
+    value_time_order,
 )
 from assignments.selectors import prefetch
 from assignments.selectors.assignments import in_list_order
@@ -867,9 +868,7 @@ def indicator(
 # Values in time order: yearly values before a period's of the same year, the total first.
 VALUE_ORDER = (
     "indicator__code",
-    "year",
-    F("period__deadline").asc(nulls_first=True),
-    "period_id",
+    *value_time_order(),
     "dimension",
     "category",
     "pk",

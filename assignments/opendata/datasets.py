@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -44,6 +44,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
     ValueOrigin,
+    value_time_order,
 )
 from assignments.selectors.indicators import KOLADA, attribution, summarise, with_series
 from assignments.services.indicators import breakdowns_of
@@ -416,14 +417,7 @@ def _indicator_values() -> QuerySet[IndicatorValue]:
             "period__name",
             "report__organisation__name",
         )
-        .order_by(
-            "indicator__code",
-            "year",
-            F("period__deadline").asc(nulls_first=True),
-            "period_id",
-            "dimension",
-            "category",
-        )
+        .order_by("indicator__code", *value_time_order(), "dimension", "category")
     )
 
 

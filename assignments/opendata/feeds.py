@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, F, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -26,7 +26,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 
-from assignments.models import Assignment, Indicator, IndicatorValue, Report, ReportVersion
+from assignments.models import (
+    Assignment,
+    Indicator,
+    IndicatorValue,
+    Report,
+    ReportVersion,
+    value_time_order,
+)
 from assignments.selectors.indicators import KOLADA, attribution, with_sources
 from goals.models import GlobalGoal
 
@@ -178,9 +185,7 @@ def publications(values: QuerySet[IndicatorValue], *, host: str) -> list[Publica
     found: dict[tuple[int, datetime.date], list[IndicatorValue]] = defaultdict(list)
     published = with_sources(
         values.filter(indicator__in={row["indicator"] for row in days}, published_at__gte=since)
-    ).order_by(
-        "year", F("period__deadline").asc(nulls_first=True), "period_id", "dimension", "category"
-    )
+    ).order_by(*value_time_order(), "dimension", "category")
     for value in published:
         found[value.indicator_id, timezone.localdate(value.published_at)].append(value)
     return [

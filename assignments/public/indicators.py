@@ -292,9 +292,10 @@ TIMES_PER_PAGE = 50
 # from the first (``time_from_start``, 1 for the first time), with the number of times
 # (``time_count``), the count of all the indicator's values and the value's id. A page
 # filters on these numbers, and so reads its values in one query whose size does not grow
-# with the values. Times are ordered as ``IndicatorValue.in_order`` orders them: by year, then
-# by the reporting period's deadline, yearly values first. One sort of the values: each more
-# window ordered its own way cost PostgreSQL a sort of every value (0.2 ms each at 270).
+# with the values. Times are ordered as ``models.value_time_order`` orders them: by year,
+# then by the reporting period's deadline (yearly values first), then by the period. One sort
+# of the values: each more window ordered its own way cost PostgreSQL a sort of every value
+# (0.2 ms each at 270).
 # Written as SQL (the same on SQLite and PostgreSQL): Django takes longer to build this query
 # than the database to run it.
 _NUMBERED_VALUES = """
@@ -311,7 +312,8 @@ FROM (
 ) numbered
 """
 
-# The ids of the first headline value and of the latest (DESC, LIMIT 2) in time order.
+# The ids of the first headline value and of the latest (DESC, LIMIT 2) in time order
+# (``models.value_time_order``; the category is the headline's, the same for all).
 _HEADLINE_END = """
 SELECT h.id FROM {values} h LEFT OUTER JOIN {periods} q ON q.id = h.period_id
 WHERE h.indicator_id = %s AND h.dimension = %s

@@ -21,6 +21,7 @@ from assignments.models import (
     IndicatorValue,
     ProgressLevel,
     ValueOrigin,
+    value_time_order,
 )
 
 
@@ -32,28 +33,21 @@ def summary_values() -> QuerySet[IndicatorValue]:
     """
     Of each indicator's headline series only what ``summarise`` reads, in time order: the
     first value and the last two (one, two or three values; fewer when the series is
-    shorter). The database numbers each series from both ends in the order of ``in_order``
-    (the id last, so that values equal in time have one order on every database) and
-    returns only the values numbered 1 from the start or 1-2 from the end.
+    shorter). The database numbers each series from both ends in the order of
+    ``value_time_order`` (total within a series) and returns only the values numbered 1 from
+    the start or 1-2 from the end.
     """
     series = F("indicator_id")
-    deadline = F("period__deadline")
     return (
         headline_values()
         .annotate(
-            from_start=Window(
-                RowNumber(),
-                partition_by=series,
-                order_by=[F("year").asc(), deadline.asc(nulls_first=True), F("pk").asc()],
-            ),
+            from_start=Window(RowNumber(), partition_by=series, order_by=value_time_order()),
             from_end=Window(
-                RowNumber(),
-                partition_by=series,
-                order_by=[F("year").desc(), deadline.desc(nulls_last=True), F("pk").desc()],
+                RowNumber(), partition_by=series, order_by=value_time_order(descending=True)
             ),
         )
         .filter(Q(from_start=1) | Q(from_end__lte=2))
-        .order_by("indicator_id", "year", deadline.asc(nulls_first=True), "pk")
+        .order_by("indicator_id", *value_time_order())
     )
 
 

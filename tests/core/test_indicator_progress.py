@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from assignments.indicators import Point, assess, choose_target, trend
 from assignments.models import Indicator, IndicatorValue, ProgressLevel, ValueOrigin
+from assignments.public.indicators import latest_values
 from assignments.selectors.indicators import headline_values, summarise, with_series
 from tests.factories import add_values, make_budget, make_indicator, make_period
 
@@ -172,7 +173,7 @@ def value_cents(low: int, high: int):
 
 
 # A headline value: its year, its reporting period (an index into the example's periods, or
-# None for a yearly value) and the value.
+# None for a yearly value) and the value. A period's value is of its budget's year (2024).
 headline_value = st.tuples(
     st.integers(2010, 2024), st.one_of(st.none(), st.integers(0, 3)), value_cents(-500, 50000)
 )
@@ -195,13 +196,14 @@ an_indicator = st.fixed_dictionaries(
 @given(indicators=st.lists(an_indicator, min_size=1, max_size=3))
 def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators):
     """The latest value, the last change and the progress level are those of the whole
-    series, also when several values fall in one year (reporting periods' and a yearly one)."""
+    series, also when several values fall in one year (reporting periods' and a yearly one)
+    and two periods share a deadline; the indicator page reads the same three values."""
     with transaction.atomic():
-        budget = make_budget(year=2031)
-        # Distinct deadlines, so that the whole series has one order (as in_order sorts it).
-        periods = [
-            make_period(budget=budget, deadline=datetime.date(2031, 3 + 2 * i, 1)) for i in range(4)
-        ]
+        budget = make_budget(year=2024)
+        # The first two periods share a deadline: the period orders them (value_time_order),
+        # whichever of their values was stored first.
+        deadlines = [datetime.date(2024, month, 1) for month in (3, 3, 5, 7)]
+        periods = [make_period(budget=budget, deadline=deadline) for deadline in deadlines]
         made = []
         for drawn in indicators:
             baseline_year, baseline_value = drawn["baseline"] or (None, None)
@@ -220,7 +222,7 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
                 (yearly if period is None else reported).add(year if period is None else period)
                 IndicatorValue.objects.create(
                     indicator=indicator,
-                    year=year,
+                    year=year if period is None else budget.year,
                     period=None if period is None else periods[period],
                     value=value,
                     origin=ValueOrigin.IMPORT if period is None else ValueOrigin.REPORT,
@@ -247,6 +249,10 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
             assert summary.latest_display == full.latest_display
             assert summary.trend == full.trend
             assert summary.assessment == full.assessment
+            _, page_headline = latest_values(indicator)
+            assert [(v.year, v.period_id, v.value) for v in page_headline] == [
+                (v.year, v.period_id, v.value) for v in summary.series
+            ]
         transaction.set_rollback(True)
 
 
