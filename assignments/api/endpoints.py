@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Model, OrderBy, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI, Path, Query
@@ -866,7 +866,7 @@ def indicator(
 
 
 # Values in time order: yearly values before a period's of the same year, the total first.
-VALUE_ORDER = (
+VALUE_ORDER: tuple[str | OrderBy, ...] = (
     "indicator__code",
     *value_time_order(),
     "dimension",
