@@ -64,8 +64,6 @@ from malmo_portal.forms import Select
 
 from . import charts
 from .detail_rows import (
-    GOAL_ROW_FIELDS,
-    TARGET_ROW_FIELDS,
     GoalRow,
     OrganisationAssignment,
     OrganisationName,
@@ -393,6 +391,50 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 # One assignment
 
 
+# What the assignment page reads of its organisations, its budget's periods and its goals and
+# targets, as rows. Written as SQL (the same on SQLite and PostgreSQL) as the organisation
+# page's (``_ORGANISATION_SQL``): Django took longer to build these four queries than the
+# database took to run them. A test holds each to the ORM query it stands for.
+_ASSIGNMENT_SQL = {
+    # Its responsible organisations (OrganisationName and role), leads first, then by name.
+    "responsible": """
+        SELECT r.organisation_id, o.name, o.slug, r.role
+        FROM {responsibility} r INNER JOIN {organisation} o ON o.id = r.organisation_id
+        WHERE r.assignment_id = %(assignment)s
+        ORDER BY r.role ASC, o.name ASC
+    """,
+    # Its budget's reporting periods (PeriodRow without the year), in the order of deadlines.
+    "periods": """
+        SELECT p.id, p.name FROM {period} p
+        WHERE p.budget_id = %(budget)s
+        ORDER BY p.deadline ASC, p.id ASC
+    """,
+    # The global goals it is linked to (GoalRow).
+    "goals": """
+        SELECT g.framework, g.number, g.title_sv, g.title_en
+        FROM {goal} g INNER JOIN {assignment_goals} l ON l.globalgoal_id = g.id
+        WHERE l.assignment_id = %(assignment)s
+        ORDER BY g.framework ASC, g.number ASC
+    """,
+    # The global targets it is linked to (TargetRow), in their goals' order.
+    "targets": """
+        SELECT t.code, t.text_sv, t.text_en, g.framework, g.number, t.goal_id
+        FROM {target} t
+        INNER JOIN {goal} g ON g.id = t.goal_id
+        INNER JOIN {assignment_targets} l ON l.globaltarget_id = t.id
+        WHERE l.assignment_id = %(assignment)s
+        ORDER BY g.framework ASC, g.number ASC, t.position ASC
+    """,
+}
+
+
+def _assignment_rows(assignment: Assignment) -> dict[str, list[tuple]]:
+    """The rows of ``_ASSIGNMENT_SQL`` for the assignment: four queries."""
+    return _read_rows(
+        _ASSIGNMENT_SQL, {"assignment": assignment.pk, "budget": assignment.budget_id}
+    )
+
+
 @public_page
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An assignment in full, its progress period by period in the published reports, each
@@ -409,22 +451,16 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    found = _assignment_rows(assignment)
     # Leads first, then by name: the organisations' names only, as plain rows.
     responsible = [
         (OrganisationName(organisation_id, name, slug), role)
-        for organisation_id, name, slug, role in assignment.responsibilities.order_by(
-            "role", "organisation__name"
-        ).values_list("organisation_id", "organisation__name", "organisation__slug", "role")
+        for organisation_id, name, slug, role in found["responsible"]
     ]
     leads = [o for o, role in responsible if role == ResponsibilityRole.LEAD]
     participants = [o for o, role in responsible if role != ResponsibilityRole.LEAD]
     year = assignment.budget.year
-    periods = {
-        pk: PeriodRow(pk, name, year)
-        for pk, name in ReportingPeriod.objects.filter(budget_id=assignment.budget_id)
-        .order_by("deadline", "pk")
-        .values_list("pk", "name")
-    }
+    periods = {pk: PeriodRow(pk, name, year) for pk, name in found["periods"]}
     # What the page shows of each report, as plain rows rather than three models each: the
     # longer texts are the report page's.
     reports = []
@@ -468,18 +504,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
 
     reported_periods = {r.period.pk for r in reports}
-    global_goals = [
-        GoalRow(*row)
-        for row in GlobalGoal.objects.filter(assignments=assignment)
-        .order_by("framework", "number")
-        .values_list(*GOAL_ROW_FIELDS)
-    ]
-    global_targets = [
-        TargetRow(*row)
-        for row in GlobalTarget.objects.filter(assignments=assignment)
-        .order_by("goal__framework", "goal__number", "position")
-        .values_list(*TARGET_ROW_FIELDS)
-    ]
+    global_goals = [GoalRow(*row) for row in found["goals"]]
+    global_targets = [TargetRow(*row) for row in found["targets"]]
     writer = RowWriter()
     over_periods = []
     for period in periods.values():
@@ -657,12 +683,20 @@ _ORGANISATION_SQL = {
 }
 
 
-def _organisation_tables() -> dict[str, str]:
+def _organisation_rows(organisation: Organisation) -> dict[str, list[tuple]]:
+    """The rows of ``_ORGANISATION_SQL`` for the organisation: three queries."""
+    return _read_rows(_ORGANISATION_SQL, {"organisation": organisation.pk})
+
+
+def _tables() -> dict[str, str]:
+    """The tables the detail pages' SQL names, quoted for the database."""
     quote = connection.ops.quote_name
     return {
         "responsibility": quote(Responsibility._meta.db_table),
+        "organisation": quote(Organisation._meta.db_table),
         "assignment": quote(Assignment._meta.db_table),
         "budget": quote(Budget._meta.db_table),
+        "period": quote(ReportingPeriod._meta.db_table),
         "target": quote(GlobalTarget._meta.db_table),
         "goal": quote(GlobalGoal._meta.db_table),
         "contribution": quote(PublishedContribution._meta.db_table),
@@ -671,13 +705,13 @@ def _organisation_tables() -> dict[str, str]:
     }
 
 
-def _organisation_rows(organisation: Organisation) -> dict[str, list[tuple]]:
-    """The rows of ``_ORGANISATION_SQL`` for the organisation: three queries."""
-    tables = _organisation_tables()
+def _read_rows(queries: Mapping[str, str], params: Mapping[str, int]) -> dict[str, list[tuple]]:
+    """Each of ``queries`` (SQL naming ``_tables``, with named ``params``) run, as rows."""
+    tables = _tables()
     found = {}
     with connection.cursor() as cursor:
-        for name, sql in _ORGANISATION_SQL.items():
-            cursor.execute(sql.format(**tables), {"organisation": organisation.pk})
+        for name, sql in queries.items():
+            cursor.execute(sql.format(**tables), params)
             found[name] = cursor.fetchall()
     return found
 

@@ -1,8 +1,12 @@
-"""The organisation page's SQL (``views._ORGANISATION_SQL``) gives the rows of the ORM queries
-it stands for, on SQLite and PostgreSQL: the organisation's assignments, the targets of its
-published reports and the goals its work touches, each in its order."""
+"""The detail pages' SQL gives the rows of the ORM queries it stands for, on SQLite and
+PostgreSQL, each in its order: the organisation page's (``views._ORGANISATION_SQL``: the
+organisation's assignments, the targets of its published reports and the goals its work
+touches) and the assignment page's (``views._ASSIGNMENT_SQL``: its organisations, its budget's
+periods, its goals and its targets)."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.db.models import Q
@@ -11,12 +15,13 @@ from assignments.models import (
     Assignment,
     MembershipRole,
     PublishedContribution,
+    ReportingPeriod,
     ReportStatus,
     Responsibility,
     ResponsibilityRole,
 )
 from assignments.public.detail_rows import GOAL_ROW_FIELDS, TARGET_ROW_FIELDS
-from assignments.public.views import _organisation_rows
+from assignments.public.views import _assignment_rows, _organisation_rows
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
 
@@ -110,3 +115,65 @@ def test_the_organisation_pages_rows_are_those_of_the_orm():
         ("sdg", 13),
         ("sdg", 15),
     ]
+
+
+def orm_assignment_rows(assignment: Assignment) -> dict[str, list[tuple]]:
+    """The same rows, read through the ORM as the assignment page read them before."""
+    return {
+        "responsible": list(
+            assignment.responsibilities.order_by("role", "organisation__name").values_list(
+                "organisation_id", "organisation__name", "organisation__slug", "role"
+            )
+        ),
+        "periods": list(
+            ReportingPeriod.objects.filter(budget_id=assignment.budget_id)
+            .order_by("deadline", "pk")
+            .values_list("pk", "name")
+        ),
+        "goals": list(
+            GlobalGoal.objects.filter(assignments=assignment)
+            .order_by("framework", "number")
+            .values_list(*GOAL_ROW_FIELDS)
+        ),
+        "targets": list(
+            GlobalTarget.objects.filter(assignments=assignment)
+            .order_by("goal__framework", "goal__number", "position")
+            .values_list(*TARGET_ROW_FIELDS)
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_the_assignment_pages_rows_are_those_of_the_orm():
+    budget, other_budget = factories.make_budget(year=2018), factories.make_budget(year=2019)
+    names = ["Tekniska nämnden", "Arbetsmarknadsnämnden", "Miljönämnden", "Kulturnämnden"]
+    organisations = [factories.make_organisation(name=name) for name in names]
+    assignment = factories.make_assignment(budget=budget, organisations=organisations[:2])
+    for organisation in organisations[2:]:
+        Responsibility.objects.create(
+            assignment=assignment, organisation=organisation, role=ResponsibilityRole.PARTICIPANT
+        )
+    sdg, mdg = GlobalGoal.objects.sdg(), GlobalGoal.objects.mdg()
+    assignment.global_goals.add(sdg.get(number=11), mdg.get(number=7), sdg.get(number=3))
+    assignment.global_targets.add(
+        *GlobalTarget.objects.filter(goal__framework="sdg", code__in=["13.2", "11.6", "11.1"]),
+        GlobalTarget.objects.get(goal__framework="mdg", code="7.A"),
+    )
+    # Two periods of one deadline, one later, one earlier; and one of another budget.
+    for name, month in [("Tertial 2", 9), ("Tertial 1", 5), ("Tertial 1b", 5), ("Helår", 12)]:
+        factories.make_period(budget=budget, name=name, deadline=datetime.date(2019, month, 1))
+    factories.make_period(budget=other_budget, name="Annan")
+    bare = factories.make_assignment(budget=other_budget)
+
+    for each in (assignment, bare):
+        assert _assignment_rows(each) == orm_assignment_rows(each)
+    rows = _assignment_rows(assignment)
+    assert [row[1] for row in rows["responsible"]] == [
+        "Arbetsmarknadsnämnden",
+        "Tekniska nämnden",
+        "Kulturnämnden",
+        "Miljönämnden",
+    ]
+    assert [row[1] for row in rows["periods"]] == ["Tertial 1", "Tertial 1b", "Tertial 2", "Helår"]
+    assert [(row[0], row[1]) for row in rows["goals"]] == [("mdg", 7), ("sdg", 3), ("sdg", 11)]
+    assert [row[0] for row in rows["targets"]] == ["7.A", "11.1", "11.6", "13.2"]
