@@ -10,7 +10,7 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Value
+from django.db import connection
 from django.forms import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.utils.choices import BaseChoiceIterator
@@ -34,7 +34,14 @@ from assignments.models import (
 from assignments.selectors.reported_values import IndicatorValues, previous_values, value_groups
 from assignments.services import ValueInput
 from assignments.services.indicators import breakdowns_of, check_number
-from goals.models import Framework, GlobalTarget, LocalizedText, pick_text, text_language
+from goals.models import (
+    Framework,
+    GlobalGoal,
+    GlobalTarget,
+    LocalizedText,
+    pick_text,
+    text_language,
+)
 from malmo_portal import forms as portal_forms
 from malmo_portal.forms import html_text, widget_attrs
 from malmo_portal.params import BIGINT_MAX
@@ -159,6 +166,30 @@ class GroupedChoices(BaseChoiceIterator):
         return iter(self.groups)
 
 
+# The picker's targets and goals, as rows (in the goals' and the targets' order), in the
+# language of the page (``lang``, one of the stored languages, and English to fall back on).
+# Written as SQL, as the links' query in ``TargetsField.grouped_choices``: on every report
+# form, Django took longer to build the two queries than the database took to run them
+# (about 1.7 ms against 0.4). A test holds the choices to those of the ORM.
+_PICKER_TARGETS_SQL = """
+    SELECT t.id, t.code, t.text_{lang}, t.text_en, t.goal_id, g.number, g.title_{lang}, g.title_en
+    FROM {target} t INNER JOIN {goal} g ON g.id = t.goal_id
+    WHERE g.framework = %s
+    ORDER BY g.number ASC, t.position ASC
+"""
+
+
+def _picker_tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "target": quote(GlobalTarget._meta.db_table),
+        "goal": quote(GlobalGoal._meta.db_table),
+        "assignment_goals": quote(Assignment.global_goals.through._meta.db_table),
+        "assignment_targets": quote(Assignment.global_targets.through._meta.db_table),
+        "report_targets": quote(Report.contributed_targets.through._meta.db_table),
+    }
+
+
 class TargetsField(forms.TypedMultipleChoiceField):
     """The 169 Agenda 2030 targets, grouped by goal, chosen with checkboxes."""
 
@@ -179,49 +210,41 @@ class TargetsField(forms.TypedMultipleChoiceField):
         """
         language = text_language()
         label = gettext("Goal")  # GlobalGoal.label of an Agenda 2030 goal
-        # Rows, not model instances: 169 targets and their goals, on every form. The links
-        # are read from their tables without joins, and matched to the targets here: two
-        # simple queries cost less to build than one with a subquery for each link.
-        targets = GlobalTarget.objects.filter(goal__framework=Framework.SDG).values_list(
-            "pk",
-            "code",
-            f"text_{language}",
-            "text_en",
-            "goal_id",
-            "goal__number",
-            f"goal__title_{language}",
-            "goal__title_en",
-        )
         # The goals and targets the assignment links to and the targets the report
         # contributes to: their three link tables in one query.
         goals_kind, targets_kind, ticked_kind = 1, 2, 3
-        links = []
+        links, params = [], []
         if assignment is not None:
             links += [
-                Assignment.global_goals.through.objects.filter(
-                    assignment_id=assignment.pk
-                ).values_list(Value(goals_kind), "globalgoal_id"),
-                Assignment.global_targets.through.objects.filter(
-                    assignment_id=assignment.pk
-                ).values_list(Value(targets_kind), "globaltarget_id"),
+                f"SELECT {goals_kind}, globalgoal_id FROM {{assignment_goals}}"
+                " WHERE assignment_id = %s",
+                f"SELECT {targets_kind}, globaltarget_id FROM {{assignment_targets}}"
+                " WHERE assignment_id = %s",
             ]
+            params += [assignment.pk, assignment.pk]
         if report is not None:
             links.append(
-                Report.contributed_targets.through.objects.filter(report_id=report.pk).values_list(
-                    Value(ticked_kind), "globaltarget_id"
-                )
+                f"SELECT {ticked_kind}, globaltarget_id FROM {{report_targets}}"
+                " WHERE report_id = %s"
             )
+            params.append(report.pk)
+        tables = _picker_tables()
+        with connection.cursor() as cursor:
+            cursor.execute(_PICKER_TARGETS_SQL.format(**tables, lang=language), [Framework.SDG])
+            rows = cursor.fetchall()
+            linked = []
+            if links:
+                cursor.execute(" UNION ALL ".join(links).format(**tables), params)
+                linked = cursor.fetchall()
         linked_goals: set[int] = set()
         linked_targets: set[int] = set()
         ticked: list[int] = []
-        if links:
-            by_kind = {goals_kind: linked_goals, targets_kind: linked_targets}
-            for kind, pk in links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]:
-                if kind == ticked_kind:
-                    ticked.append(pk)
-                else:
-                    by_kind[kind].add(pk)
-        rows = list(targets)
+        by_kind = {goals_kind: linked_goals, targets_kind: linked_targets}
+        for kind, pk in linked:
+            if kind == ticked_kind:
+                ticked.append(pk)
+            else:
+                by_kind[kind].add(pk)
         if linked_targets:
             linked_goals.update(row[4] for row in rows if row[0] in linked_targets)
         groups: dict[int, tuple[GoalGroup, list]] = {}

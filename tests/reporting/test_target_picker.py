@@ -10,8 +10,14 @@ from django.utils import translation
 from pytest_django.asserts import assertHTMLEqual
 
 from assignments import services
-from assignments.reporting.forms import GroupedCheckboxSelectMultiple, ReportForm
-from goals.models import GlobalGoal, GlobalTarget
+from assignments.reporting.forms import (
+    GoalGroup,
+    GroupedCheckboxSelectMultiple,
+    ReportForm,
+    TargetLabel,
+    TargetsField,
+)
+from goals.models import GlobalGoal, GlobalTarget, localized
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +119,37 @@ def test_the_picker_writes_its_templates_markup_for_any_attributes(draft, attrs)
     from_templates = forms.Widget.render(widget, "targets", value, dict(attrs), bound.form.renderer)
     assertHTMLEqual(python, from_templates)
     assert python.count(" checked") == 2
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_pickers_choices_are_the_targets_as_the_models_give_them(draft, language):
+    """The picker's rows (read by SQL) are every Agenda 2030 target under its goal, in the
+    goals' and targets' order, each text in the page's language or English where it has
+    none; the linked goals first; the report's targets ticked."""
+    draft.assignment.global_goals.add(GlobalGoal.objects.sdg().get(number=16))
+    draft.assignment.global_targets.add(GlobalTarget.objects.get(goal__framework="sdg", code="4.7"))
+    draft.contributed_targets.set(targets("1.1", "11.6", "16.10"))
+    untranslated = GlobalTarget.objects.get(goal__framework="sdg", code="2.3")
+    untranslated.text_sv = ""
+    untranslated.save()
+    with translation.override(language):
+        groups, ticked = TargetsField.grouped_choices(assignment=draft.assignment, report=draft)
+        label = "Mål" if language == "sv" else "Goal"
+        expected = []
+        for goal in GlobalGoal.objects.sdg().order_by("number"):
+            linked = goal.number in (4, 16)
+            group = GoalGroup(
+                goal.number, f"{label} {goal.number}: {localized(goal, 'title')}", linked
+            )
+            options = [
+                (target.pk, TargetLabel(target.code, localized(target, "text")))
+                for target in goal.targets.order_by("position")
+            ]
+            expected.append((group, options))
+        expected.sort(key=lambda group: not group[0].linked)
+    assert list(groups) == expected
+    assert [group.number for group, _options in groups][:2] == [4, 16]
+    assert sorted(ticked) == sorted(targets("1.1", "11.6", "16.10"))
+    labels = {pk: label for _group, options in groups for pk, label in options}
+    assert labels[untranslated.pk].text.text == untranslated.text_en
+    assert labels[untranslated.pk].text.is_fallback == (language == "sv")
