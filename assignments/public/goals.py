@@ -22,12 +22,10 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -49,7 +47,7 @@ from assignments.models import (
 from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
 from goals.templatetags.goals_tags import localized
 
-from . import charts
+from . import charts, sql
 from .detail_rows import periods_chart
 from .rows import assignment_link, report_link
 from .views import indicator_summaries, indicators_with_series
@@ -58,8 +56,6 @@ from .views import indicator_summaries, indicators_with_series
 # target, the first assignments, and counts and links for the rest.
 SHOWN_PER_TARGET = 3
 ASSIGNMENTS_SHOWN = 20
-# What a link to an assignment shows of it (``assignment_link``).
-ASSIGNMENT_LINK_FIELDS = ("code", "title", "budget__year")
 
 DETAIL_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_detail",
@@ -208,28 +204,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
     goal = get_object_or_404(GlobalGoal, framework=framework, number=number)
     targets = _with_newest_reports(goal.targets.order_by("position"))
     shown_reports = _reports({pk for _target, ids, _count in targets for pk in ids})
-    # Linked to the goal itself or to one of its targets: two semi-joins, so that an
-    # assignment linked both ways is one row (and PostgreSQL needs no outer joins for it).
-    linked = Assignment.objects.filter(
-        Q(
-            pk__in=Assignment.global_goals.through.objects.filter(globalgoal=goal).values(
-                "assignment_id"
-            )
-        )
-        | Q(
-            pk__in=Assignment.global_targets.through.objects.filter(globaltarget__goal=goal).values(
-                "assignment_id"
-            )
-        )
-    )
-    # The first few, each with how many there are in all (counted before the slice).
-    assignments = list(
-        linked.select_related("budget")
-        .only(*ASSIGNMENT_LINK_FIELDS)
-        .annotate(total=Window(Count("pk")))
-        .order_by("-budget__year", "code")[:ASSIGNMENTS_SHOWN]
-    )
-    assignment_total = assignments[0].total if assignments else 0
+    assignments, assignment_total = _linked_assignments(goal)
     assignments_by_target = _newest_assignments_per_target(goal)
 
     rows = []
@@ -238,9 +213,9 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
         rows.append(
             TargetRow(
                 target=target,
-                assignments=[assignment_link(assignment) for assignment in target_assignments],
+                assignments=[assignment_link(*row) for row in target_assignments],
                 assignment_count=assignment_count,
-                reports=[report_link(shown_reports[pk]) for pk in report_ids],
+                reports=[report_link(*shown_reports[pk]) for pk in report_ids],
                 report_count=report_count,
             )
         )
@@ -255,7 +230,7 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "framework": framework,
             "goal": goal,
             "list_url": reverse(LIST_URL_NAMES[framework]),
-            "assignments": [assignment_link(assignment) for assignment in assignments],
+            "assignments": [assignment_link(*row) for row in assignments],
             "assignment_total": assignment_total,
             "all_assignments_url": all_assignments_url,
             # Every contributing report is counted once, in its period, by its progress.
@@ -396,56 +371,95 @@ def _with_newest_reports(
     ]
 
 
+# What a link to an assignment shows (``rows.assignment_link``): its id, code, title and
+# budget year.
+AssignmentRow = tuple[int, str, str, int]
+
+# The goal's assignments as the page lists them, and what each of its targets lists. Written as
+# SQL (``public/sql.py``): Django took longer to build these queries than the database took to
+# run them. A test holds each to the ORM query it stands for, on both databases.
+_LINKED_ASSIGNMENTS_SQL = """
+    SELECT a.id, a.code, a.title, b.year, COUNT(*) OVER () AS total
+    FROM {assignment} a INNER JOIN {budget} b ON b.id = a.budget_id
+    WHERE a.id IN (SELECT l.assignment_id FROM {assignment_goals} l WHERE l.globalgoal_id = %s)
+       OR a.id IN (
+           SELECT l.assignment_id FROM {assignment_targets} l
+           INNER JOIN {target} t ON t.id = l.globaltarget_id
+           WHERE t.goal_id = %s
+       )
+    ORDER BY b.year DESC, a.code ASC, a.id ASC
+    LIMIT %s
+"""
+# Each target's links numbered, newest budget first, with how many there are: the database
+# returns only the first few of each.
+_NEWEST_ASSIGNMENTS_PER_TARGET_SQL = """
+    SELECT target_id, id, code, title, year, total FROM (
+        SELECT l.globaltarget_id AS target_id, a.id, a.code, a.title, b.year,
+               ROW_NUMBER() OVER (
+                   PARTITION BY l.globaltarget_id ORDER BY b.year DESC, a.code ASC, a.id ASC
+               ) AS place,
+               COUNT(*) OVER (PARTITION BY l.globaltarget_id) AS total
+        FROM {assignment_targets} l
+        INNER JOIN {target} t ON t.id = l.globaltarget_id
+        INNER JOIN {assignment} a ON a.id = l.assignment_id
+        INNER JOIN {budget} b ON b.id = a.budget_id
+        WHERE t.goal_id = %s
+    ) numbered
+    WHERE place <= %s
+    ORDER BY target_id, place
+"""
+
+
+def _linked_assignments(goal: GlobalGoal) -> tuple[list[AssignmentRow], int]:
+    """The first ASSIGNMENTS_SHOWN assignments linked to the goal itself or to one of its
+    targets (newest budget first, then by code), and how many there are in all: one query."""
+    rows = sql.rows(_LINKED_ASSIGNMENTS_SQL, [goal.pk, goal.pk, ASSIGNMENTS_SHOWN])
+    return [row[:4] for row in rows], rows[0][4] if rows else 0
+
+
 def _newest_assignments_per_target(
     goal: GlobalGoal,
-) -> dict[int, tuple[list[Assignment], int]]:
+) -> dict[int, tuple[list[AssignmentRow], int]]:
     """
     For each target of ``goal``: the first SHOWN_PER_TARGET assignments linked to it, newest
     budget first, and how many there are in all. One query, however many there are: the
-    database numbers the links per target and returns only the first few, with what a link
-    to each assignment shows.
+    database numbers the links per target and returns only the first few.
     """
-    target = F("globaltarget_id")
-    links: QuerySet = Assignment.global_targets.through.objects.all()
-    ranked = (
-        links.filter(globaltarget__goal=goal)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=target,
-                order_by=[F("assignment__budget__year").desc(), F("assignment__code").asc()],
-            ),
-            total=Window(Count("pk"), partition_by=target),
-        )
-        .filter(rank__lte=SHOWN_PER_TARGET)
-        .select_related("assignment__budget")
-        .only("globaltarget_id", *(f"assignment__{field}" for field in ASSIGNMENT_LINK_FIELDS))
-        .order_by("globaltarget_id", "rank")
-    )
-    result: dict[int, tuple[list[Assignment], int]] = {}
-    for link in ranked:
-        assignments, _total = result.setdefault(link.globaltarget_id, ([], link.total))
-        assignments.append(link.assignment)
+    result: dict[int, tuple[list[AssignmentRow], int]] = {}
+    for target_id, *assignment, total in sql.rows(
+        _NEWEST_ASSIGNMENTS_PER_TARGET_SQL, [goal.pk, SHOWN_PER_TARGET]
+    ):
+        assignments, _total = result.setdefault(target_id, ([], total))
+        assignments.append(tuple(assignment))
     return result
 
 
-def _reports(ids: set[int]) -> dict[int, Report]:
-    """The reports shown on the page, with only what the page shows of them: never the
-    working fields (which may hold an unpublished correction)."""
-    return (
+# What a link to a report shows (``rows.report_link``): its id, organisation, assignment code
+# and title, period, and the progress of its published version.
+ReportRow = tuple[int, str, str, str, str, str]
+
+
+def _reports(ids: set[int]) -> dict[int, ReportRow]:
+    """The published reports shown on the page, as rows of what the page shows of them: never
+    the working fields (which may hold an unpublished correction)."""
+    rows = (
         Report.objects.public()
-        .select_related("organisation", "assignment", "period__budget", "published_version")
-        .only(
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
             "organisation__name",
             "assignment__code",
             "assignment__title",
             "period__name",
-            "period__deadline",
             "period__budget__year",
             "published_version__progress",
         )
-        .in_bulk(ids)
     )
+    return {
+        pk: (pk, organisation, code, title, f"{period} {year}", progress)  # period: as str()
+        for pk, organisation, code, title, period, year, progress in rows
+    }
 
 
 def _progress_by_period(goal: GlobalGoal) -> list[tuple[str, dict[str, int]]]:

@@ -13,13 +13,12 @@ writes each progress mark once per page with ``progress`` and ``progress_link``.
 from __future__ import annotations
 
 import html
-from typing import cast
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from assignments.models import Assignment, Progress, Report, ReportVersion
+from assignments.models import Progress
 from malmo_portal.templatetags.site_tags import path
 
 
@@ -28,12 +27,17 @@ def escape(value: object) -> str:
     return html.escape(str(value))
 
 
+def progress_label(value: str) -> str:
+    """A progress value in words (``ReportVersion.progress_label``)."""
+    try:
+        return str(Progress(value).label)
+    except ValueError:  # not one of the choices: shown as it is, as Django does
+        return value
+
+
 def progress(value: str) -> str:
     """A progress value in words with its mark, as ``public/_progress.html``."""
-    try:
-        label = str(Progress(value).label)
-    except ValueError:  # not one of the choices: shown as it is, as Django does
-        label = value
+    label = progress_label(value)
     return f'<span class="progress-status progress-status--{escape(value)}">{escape(label)}</span>'
 
 
@@ -46,28 +50,32 @@ def progress_link(address: str, mark: str, read_the_report: str) -> str:
     )
 
 
-def assignment_link(assignment: Assignment) -> SafeString:
-    """An assignment's code and title, linked to its public page, and its budget year."""
+def assignment_link(pk: int, code: str, title: str, year: int) -> SafeString:
+    """An assignment's code and title, linked to its public page, and its budget year, as
+    ``public/_assignment_link.html`` writes an assignment."""
     return format_html(
         '<span class="code">{}</span>\n<a href="{}">{}</a>\n<span class="muted">({})</span>',
-        assignment.code,
-        path("public:assignment_detail", assignment.pk),
-        assignment.title,
-        gettext("budget %(year)s") % {"year": assignment.budget.year},
+        code,
+        path("public:assignment_detail", pk),
+        title,
+        gettext("budget %(year)s") % {"year": year},
     )
 
 
-def report_link(report: Report) -> SafeString:
-    """A published report's organisation, assignment and period, linked to its public page,
-    and the progress of its published version."""
+def report_link(
+    pk: int, organisation: str, code: str, title: str, period: str, progress: str
+) -> SafeString:
+    """A published report's organisation, assignment (``code`` and ``title``) and period,
+    linked to its public page, and the progress of its published version, as
+    ``public/_report_link.html`` writes a report."""
     return format_html(
         '<a href="{}">{}: <span class="code">{}</span> {}, {}</a>\n'
         '<span class="muted">({}: {})</span>',
-        path("public:report_detail", report.pk),
-        report.organisation.name,
-        report.assignment.code,
-        report.assignment.title,
-        report.period,
+        path("public:report_detail", pk),
+        organisation,
+        code,
+        title,
+        period,
         gettext("Progress"),
-        cast(ReportVersion, report.published_version).progress_label.lower(),
+        progress_label(progress).lower(),
     )

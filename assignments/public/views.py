@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, cast
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -59,10 +58,10 @@ from assignments.selectors import prefetch
 from assignments.selectors.assignments import in_list_order
 from assignments.selectors.indicators import Summary, summarise, with_series
 from assignments.selectors.pages import KeyFirstPaginator
-from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
+from goals.models import Budget, CouncilGoal, Framework, GlobalGoal
 from malmo_portal.forms import Select
 
-from . import charts
+from . import charts, sql
 from .detail_rows import (
     GoalRow,
     OrganisationAssignment,
@@ -392,9 +391,9 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 
 
 # What the assignment page reads of its organisations, its budget's periods and its goals and
-# targets, as rows. Written as SQL (the same on SQLite and PostgreSQL) as the organisation
-# page's (``_ORGANISATION_SQL``): Django took longer to build these four queries than the
-# database took to run them. A test holds each to the ORM query it stands for.
+# targets, as rows. Written as SQL (``public/sql.py``), as the organisation page's: Django took
+# longer to build these four queries than the database took to run them. A test holds each to
+# the ORM query it stands for.
 _ASSIGNMENT_SQL = {
     # Its responsible organisations (OrganisationName and role), leads first, then by name.
     "responsible": """
@@ -430,7 +429,7 @@ _ASSIGNMENT_SQL = {
 
 def _assignment_rows(assignment: Assignment) -> dict[str, list[tuple]]:
     """The rows of ``_ASSIGNMENT_SQL`` for the assignment: four queries."""
-    return _read_rows(
+    return sql.rows_of_each(
         _ASSIGNMENT_SQL, {"assignment": assignment.pk, "budget": assignment.budget_id}
     )
 
@@ -637,9 +636,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # What the organisation page reads of the organisation's assignments, targets and goals, as
-# rows. Written as SQL (the same on SQLite and PostgreSQL): Django took longer to build these
-# three queries than the database took to run them (about 2 ms against 0.5 ms). A test holds
-# each to the ORM query it stands for, on both databases.
+# rows. Written as SQL (``public/sql.py``): Django took longer to build these three queries
+# than the database took to run them. A test holds each to the ORM query it stands for, on
+# both databases.
 _ORGANISATION_SQL = {
     # Its assignments, newest budget first (OrganisationAssignment without the report).
     "responsibilities": """
@@ -685,35 +684,7 @@ _ORGANISATION_SQL = {
 
 def _organisation_rows(organisation: Organisation) -> dict[str, list[tuple]]:
     """The rows of ``_ORGANISATION_SQL`` for the organisation: three queries."""
-    return _read_rows(_ORGANISATION_SQL, {"organisation": organisation.pk})
-
-
-def _tables() -> dict[str, str]:
-    """The tables the detail pages' SQL names, quoted for the database."""
-    quote = connection.ops.quote_name
-    return {
-        "responsibility": quote(Responsibility._meta.db_table),
-        "organisation": quote(Organisation._meta.db_table),
-        "assignment": quote(Assignment._meta.db_table),
-        "budget": quote(Budget._meta.db_table),
-        "period": quote(ReportingPeriod._meta.db_table),
-        "target": quote(GlobalTarget._meta.db_table),
-        "goal": quote(GlobalGoal._meta.db_table),
-        "contribution": quote(PublishedContribution._meta.db_table),
-        "assignment_goals": quote(Assignment.global_goals.through._meta.db_table),
-        "assignment_targets": quote(Assignment.global_targets.through._meta.db_table),
-    }
-
-
-def _read_rows(queries: Mapping[str, str], params: Mapping[str, int]) -> dict[str, list[tuple]]:
-    """Each of ``queries`` (SQL naming ``_tables``, with named ``params``) run, as rows."""
-    tables = _tables()
-    found = {}
-    with connection.cursor() as cursor:
-        for name, sql in queries.items():
-            cursor.execute(sql.format(**tables), params)
-            found[name] = cursor.fetchall()
-    return found
+    return sql.rows_of_each(_ORGANISATION_SQL, {"organisation": organisation.pk})
 
 
 # Council goals

@@ -177,3 +177,77 @@ def test_the_assignment_pages_rows_are_those_of_the_orm():
     assert [row[1] for row in rows["periods"]] == ["Tertial 1", "Tertial 1b", "Tertial 2", "Helår"]
     assert [(row[0], row[1]) for row in rows["goals"]] == [("mdg", 7), ("sdg", 3), ("sdg", 11)]
     assert [row[0] for row in rows["targets"]] == ["7.A", "11.1", "11.6", "13.2"]
+
+
+def orm_linked_assignments(goal: GlobalGoal, shown: int) -> tuple[list[tuple], int]:
+    """The goal page's assignments, read through the ORM as the page read them before."""
+    linked = Assignment.objects.filter(
+        Q(
+            pk__in=Assignment.global_goals.through.objects.filter(globalgoal=goal).values(
+                "assignment_id"
+            )
+        )
+        | Q(
+            pk__in=Assignment.global_targets.through.objects.filter(globaltarget__goal=goal).values(
+                "assignment_id"
+            )
+        )
+    ).order_by("-budget__year", "code", "pk")
+    rows = list(linked.values_list("pk", "code", "title", "budget__year"))
+    return rows[:shown], len(rows)
+
+
+def orm_newest_per_target(goal: GlobalGoal, shown: int) -> dict[int, tuple[list[tuple], int]]:
+    """Each target's first assignments, read through the ORM one target at a time."""
+    result = {}
+    for target in goal.targets.all():
+        rows = list(
+            Assignment.objects.filter(global_targets=target)
+            .order_by("-budget__year", "code", "pk")
+            .values_list("pk", "code", "title", "budget__year")
+        )
+        if rows:
+            result[target.pk] = (rows[:shown], len(rows))
+    return result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shown", [1, 3, 20])
+def test_the_goal_pages_assignments_are_those_of_the_orm(shown, monkeypatch):
+    from assignments.public import goals
+
+    monkeypatch.setattr(goals, "ASSIGNMENTS_SHOWN", shown)
+    monkeypatch.setattr(goals, "SHOWN_PER_TARGET", shown)
+    budgets = [factories.make_budget(year=year) for year in (2017, 2018, 2019)]
+    sdg = GlobalGoal.objects.sdg()
+    eleven, thirteen = sdg.get(number=11), sdg.get(number=13)
+    t116, t111, t132 = (
+        GlobalTarget.objects.get(goal__framework="sdg", code=code)
+        for code in ("11.6", "11.1", "13.2")
+    )
+    # Assignments of three budgets, with codes out of order, linked to goal 11 directly, by
+    # one or two of its targets, both ways, or only to goal 13.
+    links = [
+        ("B7", 0, [eleven], [t116]),
+        ("A2", 0, [], [t116, t111]),
+        ("C1", 1, [eleven], []),
+        ("A1", 1, [], [t116]),
+        ("Z9", 2, [], [t111]),
+        ("M3", 2, [eleven, thirteen], [t116, t132]),
+        ("D4", 2, [thirteen], [t132]),
+    ]
+    for code, budget, goals_linked, targets_linked in links:
+        assignment = factories.make_assignment(budget=budgets[budget], code=code)
+        assignment.global_goals.add(*goals_linked)
+        assignment.global_targets.add(*targets_linked)
+
+    for goal in (eleven, thirteen, sdg.get(number=1)):
+        rows, total = goals._linked_assignments(goal)
+        assert (rows, total) == orm_linked_assignments(goal, shown)
+        newest = goals._newest_assignments_per_target(goal)
+        assert {pk: (list(r), n) for pk, (r, n) in newest.items()} == orm_newest_per_target(
+            goal, shown
+        )
+    rows, total = goals._linked_assignments(eleven)
+    assert [row[1] for row in rows] == ["M3", "Z9", "A1", "C1", "A2", "B7"][:shown]
+    assert total == 6
