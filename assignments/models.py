@@ -350,7 +350,13 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.budget.year}"
+        return self.label(self.name, self.budget.year)
+
+    @staticmethod
+    def label(name: str, year: int) -> str:
+        """What a period is called, its name and its budget's year ("Tertial 1 2018"), for
+        pages that read the two as columns rather than as a period and its budget."""
+        return f"{name} {year}"
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         return not self.closed and self.opens_on <= (today or timezone.localdate())
@@ -410,6 +416,16 @@ class Progress(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+def progress_label(value: str) -> str:
+    """A progress value in words, as ``get_progress_display()`` gives it: Django's method
+    builds a dict of every choice on each call, which costs several times as much as this
+    lookup (docs/performance.md, "Templates")."""
+    try:
+        return str(Progress(value).label)
+    except ValueError:  # not one of the choices: shown as it is, as Django does
+        return value
+
+
 SUMMARY_MAX_LENGTH = 600
 # The longest text a reporter may write in one of the report's long fields (about 40 pages).
 # The five long fields at this length fit well inside DATA_UPLOAD_MAX_MEMORY_SIZE, so a text
@@ -466,13 +482,8 @@ class ReportContent(models.Model):
 
     @property
     def progress_label(self) -> str:
-        """The progress in words, as ``get_progress_display()`` gives it, for the public
-        pages' lists: Django's method builds a dict of every choice on each call, which
-        costs several times as much as this lookup (docs/performance.md, "Templates")."""
-        try:
-            return str(Progress(self.progress).label)
-        except ValueError:  # not one of the choices: shown as it is, as Django does
-            return self.progress
+        """The progress in words, for the public pages' lists (``progress_label``)."""
+        return progress_label(self.progress)
 
 
 # What the public never reads of a report: its working content, which may hold a draft or an

@@ -31,6 +31,7 @@ from assignments.models import (
     Indicator,
     IndicatorValue,
     Report,
+    ReportingPeriod,
     ReportVersion,
     value_time_order,
 )
@@ -212,7 +213,7 @@ def indicator_page(indicator: Indicator) -> str:
 
 def _time(value: IndicatorValue) -> str:
     """The time a value describes: its year, or its reporting period and year."""
-    return f"{value.period.name} {value.year}" if value.period else str(value.year)
+    return ReportingPeriod.label(value.period.name, value.year) if value.period else str(value.year)
 
 
 class IndicatorValuesFeed(Feed):

@@ -21,7 +21,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from assignments.models import ResponsibilityRole
+from assignments.models import ReportingPeriod, ResponsibilityRole
 from assignments.public.charts import ProgressOverPeriods
 from goals.models import FALLBACK_LANGUAGE, Framework, GlobalTarget, pick_text, text_language
 from malmo_portal.templatetags.site_tags import path_function
@@ -56,10 +56,6 @@ class TargetRow(NamedTuple):
         )
 
 
-# The fields of a TargetRow, for values_list().
-TARGET_ROW_FIELDS = ("code", "text_sv", "text_en", "goal__framework", "goal__number", "goal_id")
-
-
 class GoalRow(NamedTuple):
     """What the pages show of a global goal: its number, title and colour."""
 
@@ -73,10 +69,6 @@ class GoalRow(NamedTuple):
         return gettext("Goal") if self.framework == Framework.SDG else gettext("MDG")
 
 
-# The fields of a GoalRow, for values_list().
-GOAL_ROW_FIELDS = ("framework", "number", "title_sv", "title_en")
-
-
 class PeriodRow(NamedTuple):
     """A reporting period of the assignment's budget: its key and its name."""
 
@@ -85,7 +77,7 @@ class PeriodRow(NamedTuple):
     year: int
 
     def __str__(self) -> str:
-        return f"{self.name} {self.year}"  # as ReportingPeriod's str()
+        return ReportingPeriod.label(self.name, self.year)
 
 
 class PublishedReport(NamedTuple):
@@ -122,7 +114,7 @@ class OrganisationReport(NamedTuple):
 
     @property
     def period(self) -> str:
-        return f"{self.period_name} {self.year}"  # as ReportingPeriod's str()
+        return ReportingPeriod.label(self.period_name, self.year)
 
 
 class OrganisationAssignment(NamedTuple):

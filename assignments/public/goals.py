@@ -44,7 +44,7 @@ from assignments.models import (
     Report,
     ReportingPeriod,
 )
-from goals.models import Budget, Framework, GlobalGoal, GlobalTarget
+from goals.models import Framework, GlobalGoal, GlobalTarget
 from goals.templatetags.goals_tags import localized
 
 from . import charts, sql
@@ -457,7 +457,7 @@ def _reports(ids: set[int]) -> dict[int, ReportRow]:
         )
     )
     return {
-        pk: (pk, organisation, code, title, f"{period} {year}", progress)  # period: as str()
+        pk: (pk, organisation, code, title, ReportingPeriod.label(period, year), progress)
         for pk, organisation, code, title, period, year, progress in rows
     }
 
@@ -474,7 +474,7 @@ def _progress_by_period(goal: GlobalGoal) -> list[tuple[str, dict[str, int]]]:
     names: dict[int, str] = {}
     progress: dict[int, dict[str, int]] = defaultdict(dict)
     for period, name, year, value, reports in rows:
-        if period not in names:  # as ``str(period)`` names it
-            names[period] = str(ReportingPeriod(name=name, budget=Budget(year=year)))
+        if period not in names:
+            names[period] = ReportingPeriod.label(name, year)
         progress[period][value] = reports
     return [(names[period], counts) for period, counts in progress.items()]

@@ -514,7 +514,7 @@ def value_table_and_chart(
             time = (
                 str(value.year)
                 if value.period_name is None
-                else f"{value.period_name} {value.year}"
+                else ReportingPeriod.label(value.period_name, value.year)
             )
             row = by_slot[slot] = ValueRow(time, [""] * len(keys))
             rows.append(row)

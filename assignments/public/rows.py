@@ -18,21 +18,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from assignments.models import Progress
+from assignments.models import progress_label
 from malmo_portal.templatetags.site_tags import path
 
 
 def escape(value: object) -> str:
     """A value as text in HTML, as the templates escape it."""
     return html.escape(str(value))
-
-
-def progress_label(value: str) -> str:
-    """A progress value in words (``ReportVersion.progress_label``)."""
-    try:
-        return str(Progress(value).label)
-    except ValueError:  # not one of the choices: shown as it is, as Django does
-        return value
 
 
 def progress(value: str) -> str:
@@ -63,7 +55,7 @@ def assignment_link(pk: int, code: str, title: str, year: int) -> SafeString:
 
 
 def report_link(
-    pk: int, organisation: str, code: str, title: str, period: str, progress: str
+    pk: int, organisation: str, code: str, title: str, period: str, progress_value: str
 ) -> SafeString:
     """A published report's organisation, assignment (``code`` and ``title``) and period,
     linked to its public page, and the progress of its published version, as
@@ -77,5 +69,5 @@ def report_link(
         title,
         period,
         gettext("Progress"),
-        progress_label(progress).lower(),
+        progress_label(progress_value).lower(),
     )

@@ -197,3 +197,9 @@ class World:
         services.submit_report(report=report, by=reporter)
         report.refresh_from_db()
         return report
+
+
+# What ``detail_rows.TargetRow`` and ``GoalRow`` hold, as the ORM names the fields: for tests
+# that read the rows the pages' SQL reads (``public/sql.py``) through the ORM.
+TARGET_ROW_FIELDS = ("code", "text_sv", "text_en", "goal__framework", "goal__number", "goal_id")
+GOAL_ROW_FIELDS = ("framework", "number", "title_sv", "title_en")

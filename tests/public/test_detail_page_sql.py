@@ -20,10 +20,10 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
 )
-from assignments.public.detail_rows import GOAL_ROW_FIELDS, TARGET_ROW_FIELDS
 from assignments.public.views import _assignment_rows, _organisation_rows
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
+from tests.public.helpers import GOAL_ROW_FIELDS, TARGET_ROW_FIELDS
 
 
 def orm_rows(organisation) -> dict[str, list[tuple]]:

@@ -18,13 +18,13 @@ from django.utils import translation
 from assignments.models import Progress
 from assignments.public import charts, rows
 from assignments.public.detail_rows import (
-    GOAL_ROW_FIELDS,
     GoalRow,
     RowWriter,
     TargetRow,
     periods_chart,
 )
 from goals.models import GlobalGoal, GlobalTarget
+from tests.public.helpers import GOAL_ROW_FIELDS
 
 
 def _squeezed(html: str) -> str:
