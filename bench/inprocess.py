@@ -21,7 +21,9 @@ disabled (``CACHE_URL=dummycache://``, which ``bench/suite.py`` sets), it measur
   once first, untraced, so one-time imports and caches do not count).
 
 It prints the results as JSON (or writes them to ``--output``). ``--show-queries PAGE``
-prints the SQL of one page instead, e.g. to find an N+1 query.
+prints the SQL of one page instead, e.g. to find an N+1 query. ``--times-only`` measures
+only each page's median time, public and signed-in: ``bench/suite.py`` runs it several
+times at each scale, alternating the scales, for the in-process growth (see ``page_times``).
 """
 
 from __future__ import annotations
@@ -226,6 +228,28 @@ def signed_in(pages: dict) -> dict:
     return result
 
 
+def page_times(manifest: dict) -> dict:
+    """The median time of each public and signed-in page, nothing else.
+
+    A page's time differs by up to 15 % from one Python process to the next (where each
+    process puts its objects, string hashes; the machine's state), so two processes, one
+    per scale, minutes apart, can show growth that is not there: the goal page came out at
+    1.29x that way while the two scales timed alternately in one session gave 1.10x. The
+    suite runs this in fresh processes, the scales alternately, and compares the medians.
+    """
+    from django.test import Client
+
+    from assignments.models import User
+
+    client = Client()
+    times = {name: page_queries(client, path)[1] for name, path in manifest["pages"].items()}
+    for name, page in manifest.get("signed_in", {}).items():
+        signed_in_client = Client()
+        signed_in_client.force_login(User.objects.get(username=page["user"]))
+        times[name] = page_queries(signed_in_client, page["path"])[1]
+    return times
+
+
 def download(path: str) -> tuple[int, int]:
     """Stream ``path`` through the test client; return the rows (chunks - 1) and bytes."""
     from django.http import StreamingHttpResponse
@@ -265,6 +289,9 @@ def main() -> None:
     )
     parser.add_argument("--output", type=Path)
     parser.add_argument("--show-queries", metavar="PAGE", help="print the SQL of one page")
+    parser.add_argument(
+        "--times-only", action="store_true", help="only each page's median time (page_times)"
+    )
     args = parser.parse_args()
     if args.manifest:
         manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
@@ -301,7 +328,12 @@ def main() -> None:
             print(f"-- {n}\n{statement}\n")
         return
 
-    result: dict = {"scale": manifest["scale"], "pages": {}}
+    if args.times_only:
+        result: dict = {"scale": manifest["scale"], "times": page_times(manifest)}
+        write(result, args.output)
+        return
+
+    result = {"scale": manifest["scale"], "pages": {}}
     for name, path in manifest["pages"].items():
         n, seconds, _sql, size = page_queries(client, path)
         result["pages"][name] = {"path": path, "queries": n, "median_s": seconds, "bytes": size}
@@ -316,9 +348,13 @@ def main() -> None:
         result["signed_in"] = signed_in(manifest["signed_in"])
     result["queue"] = review_queue(manifest["reviewer"])
     result["export"] = export_memory()
+    write(result, args.output)
+
+
+def write(result: dict, output: Path | None) -> None:
     text = json.dumps(result, indent=2)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    if output:
+        output.write_text(text, encoding="utf-8")
     else:
         print(text)
 
