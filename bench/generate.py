@@ -792,6 +792,11 @@ def pages() -> dict:
             "home": reverse("home"),
             "assignment_list": reverse("public:assignment_list"),
             "sdg_goal": reverse("goals_public:sdg_detail", args=[FAVOURITE_SDG]),
+            # Its first target: ten times the assignments and reports at ten times the data,
+            # listed a page and the newest few at a time.
+            "sdg_target": reverse(
+                "goals_public:sdg_target", args=[FAVOURITE_SDG, f"{FAVOURITE_SDG}.1"]
+            ),
             "report": reverse("public:report_detail", args=[report.pk]),
             # Every value of one indicator, ten times as many at ten times the data.
             "indicator": reverse("public:indicator_detail", args=[BENCHED_INDICATOR]),

@@ -90,6 +90,7 @@ PAGES = {
     "home": "home page",
     "assignment_list": "assignment list",
     "sdg_goal": "SDG goal page",
+    "sdg_target": "SDG target page",
     "report": "report page",
     "indicator": "indicator page",
     "api_assignments": "API assignment list",
@@ -122,7 +123,7 @@ INFO_PAGES = (REFERENCE, *FLOOR_PAGES)
 # of rows with what they link to).
 API_PAGES = ("api_assignments", "api_reports")
 LIST_PAGES = ("home", "assignment_list", *API_PAGES)
-DETAIL_PAGES = ("sdg_goal", "report", "assignment", "organisation", "indicator")
+DETAIL_PAGES = ("sdg_goal", "sdg_target", "report", "assignment", "organisation", "indicator")
 PUBLIC_PAGES = (*LIST_PAGES, *DETAIL_PAGES)
 # The pages of signed-in users (generate.signed_in_pages), never cached: measured on the
 # uncached server only, each with the cookie of a session of its user (bench/session.py).

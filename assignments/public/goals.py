@@ -8,6 +8,11 @@ as ``PublishedContribution`` records it when a report is published: never throug
 report's working fields, so a draft, a report under review or a correction under way
 changes nothing here until it is published.
 
+A goal's page names each of its targets with how many assignments and published reports
+contribute to it, and links to the target's own page, which lists them: every assignment
+linked to the target (a page at a time), its newest published reports and the indicators
+that follow it up. A goal's page thus stays the same size however much contributes.
+
 Each page makes the same number of queries however much data there is, and is cached for
 anonymous visitors until something is published (``caching.public_page``).
 """
@@ -18,11 +23,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     F,
     OuterRef,
-    QuerySet,
     Subquery,
 )
 from django.db.models.functions import Coalesce
@@ -31,7 +36,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -52,10 +57,12 @@ from .detail_rows import periods_chart
 from .rows import assignment_link, report_link
 from .views import indicator_summaries, indicators_with_series
 
-# A goal's page stays the same size however much contributes to it: the newest few per
-# target, the first assignments, and counts and links for the rest.
-SHOWN_PER_TARGET = 3
+# A goal's page stays the same size however much contributes to it: its first assignments,
+# and for each target the counts and a link to the target's page.
 ASSIGNMENTS_SHOWN = 20
+# A target's page: its assignments a page at a time, and its newest published reports.
+TARGET_ASSIGNMENTS_PER_PAGE = 20
+TARGET_REPORTS_SHOWN = 10
 
 DETAIL_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_detail",
@@ -64,6 +71,10 @@ DETAIL_URL_NAMES: dict[str, str] = {
 LIST_URL_NAMES: dict[str, str] = {
     Framework.SDG: "goals_public:sdg_list",
     Framework.MDG: "goals_public:mdg_list",
+}
+TARGET_URL_NAMES: dict[str, str] = {
+    Framework.SDG: "goals_public:sdg_target",
+    Framework.MDG: "goals_public:mdg_target",
 }
 
 
@@ -79,26 +90,17 @@ class GoalCard:
 
 @dataclass
 class TargetRow:
-    """A target on a goal's page with the assignments and published reports behind it, the
-    newest few of each as links (``assignment_link``, ``report_link``)."""
+    """A target on a goal's page: how many assignments are linked to it and how many
+    published reports contribute to it, and the address of its own page."""
 
     target: GlobalTarget
-    assignments: list[SafeString]
+    url: str
     assignment_count: int
-    reports: list[SafeString]
     report_count: int
 
     @property
-    def more_assignments(self) -> int:
-        return self.assignment_count - len(self.assignments)
-
-    @property
-    def more_reports(self) -> int:
-        return self.report_count - len(self.reports)
-
-    @property
     def has_contributions(self) -> bool:
-        return bool(self.assignments or self.reports)
+        return bool(self.assignment_count or self.report_count)
 
 
 # The list pages
@@ -202,26 +204,10 @@ def mdg_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpResponse:
     goal = get_object_or_404(GlobalGoal, framework=framework, number=number)
-    targets = _with_newest_reports(goal.targets.order_by("position"))
-    shown_reports = _reports({pk for _target, ids, _count in targets for pk in ids})
+    rows = _targets_with_counts(goal)
     assignments, assignment_total = _linked_assignments(goal)
-    assignments_by_target = _newest_assignments_per_target(goal)
-
-    rows = []
-    for target, report_ids, report_count in targets:
-        target_assignments, assignment_count = assignments_by_target.get(target.pk, ([], 0))
-        rows.append(
-            TargetRow(
-                target=target,
-                assignments=[assignment_link(*row) for row in target_assignments],
-                assignment_count=assignment_count,
-                reports=[report_link(*shown_reports[pk]) for pk in report_ids],
-                report_count=report_count,
-            )
-        )
     progress = _progress_by_period(goal)
     indicators = _indicators_of(goal)
-    all_assignments_url = f"{reverse('public:assignment_list')}?goal={goal.pk}"
     contributed = [row for row in rows if row.has_contributions]
     return render(
         request,
@@ -232,14 +218,13 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
             "list_url": reverse(LIST_URL_NAMES[framework]),
             "assignments": [assignment_link(*row) for row in assignments],
             "assignment_total": assignment_total,
-            "all_assignments_url": all_assignments_url,
+            "more_assignments": assignment_total - len(assignments),
+            "all_assignments_url": _assignment_list_url(goal),
             # Every contributing report is counted once, in its period, by its progress.
             "report_total": sum(sum(counts.values()) for _period, counts in progress),
-            "target_count": len(targets),
+            "target_count": len(rows),
             "contributed": contributed,
-            "contributions": contribution_items(
-                contributed, framework=framework, goal=goal, all_assignments_url=all_assignments_url
-            ),
+            "contributions": contribution_items(contributed, framework=framework, goal=goal),
             "uncontributed": [row.target for row in rows if not row.has_contributions],
             "indicators": indicator_summaries(indicators),
             # Written in Python, as the template public/charts/_progress_over_periods.html
@@ -255,58 +240,114 @@ def _goal_detail(request: HttpRequest, framework: str, number: int) -> HttpRespo
     )
 
 
-def contribution_items(
-    rows: list[TargetRow], *, framework: str, goal: GlobalGoal, all_assignments_url: str
-) -> SafeString:
+def _assignment_list_url(goal: GlobalGoal) -> str:
+    """The assignment list filtered by ``goal`` (which it can be by an Agenda 2030 goal only,
+    by its number), or "" for a Millennium goal."""
+    if goal.framework != Framework.SDG:
+        return ""
+    return f"{reverse('public:assignment_list')}?goal={goal.number}"
+
+
+def contribution_items(rows: list[TargetRow], *, framework: str, goal: GlobalGoal) -> SafeString:
     """The targets that something contributes to, as public/_target_contribution.html writes
     each (which a test holds this to): the words translated once for all the rows."""
-    code_class = f"sdg-{int(goal.number)}" if framework == Framework.SDG else "goal-tile--mdg"
+    code_class = _code_class(framework, goal)
     target_word = conditional_escape(gettext("Target"))
     assignments_word = conditional_escape(gettext("Assignments"))
     reports_word = conditional_escape(gettext("Published reports"))
-    more_url = conditional_escape(all_assignments_url)
     items = []
     for row in rows:
         code = conditional_escape(row.target.code)
-        facts = []
-        if row.assignments:
-            more = ""
-            if row.more_assignments:
-                words = ngettext(
-                    "and %(counter)s more assignment",
-                    "and %(counter)s more assignments",
-                    row.more_assignments,
-                ) % {"counter": row.more_assignments}
-                more = f'<a href="{more_url}">{conditional_escape(words)}</a>'
-            facts.append(_contributions(assignments_word, row.assignments, more))
-        if row.reports:
-            more = ""
-            if row.more_reports:
-                words = ngettext(
-                    "and %(counter)s older published report",
-                    "and %(counter)s older published reports",
-                    row.more_reports,
-                ) % {"counter": row.more_reports}
-                more = conditional_escape(words)
-            facts.append(_contributions(reports_word, row.reports, more))
+        link = conditional_escape(
+            gettext("Assignments, reports and indicators of target %(code)s")
+            % {"code": row.target.code}
+        )
         items.append(
             f'<li class="target-contribution" id="target-{code}">'
             '<h3 class="target-contribution__heading">'
             f'<span class="visually-hidden">{target_word} </span>'
             f'<span class="target-list__code {code_class}">{code}</span></h3>'
             f'<p class="target-contribution__text">{localized(row.target, "text")}</p>'
-            f'<dl class="facts">{"".join(facts)}</dl></li>'
+            '<dl class="facts facts--compact">'
+            f'<div class="facts__row"><dt>{assignments_word}</dt>'
+            f"<dd>{int(row.assignment_count)}</dd></div>"
+            f'<div class="facts__row"><dt>{reports_word}</dt>'
+            f"<dd>{int(row.report_count)}</dd></div></dl>"
+            f'<p class="more-link"><a href="{conditional_escape(row.url)}">{link}</a></p></li>'
         )
-    return mark_safe("".join(items))  # every text is escaped above; the links are safe
+    return mark_safe("".join(items))  # every text is escaped above
 
 
-def _contributions(term: str, links: list[SafeString], more: str) -> str:
-    """A row of a target's facts: its links as a list, and what ``more`` says of the rest."""
-    items = "".join(f"<li>{link}</li>" for link in links)
-    more = f'<p class="more-link">{more}</p>' if more else ""
-    return (
-        f'<div class="facts__row"><dt>{term}</dt><dd>'
-        f'<ul class="contribution-list">{items}</ul>{more}</dd></div>'
+def _code_class(framework: str, goal: GlobalGoal) -> str:
+    """The class that gives a target's code its goal's colour."""
+    return f"sdg-{int(goal.number)}" if framework == Framework.SDG else "goal-tile--mdg"
+
+
+# A target's page
+
+
+@public_page
+@require_safe
+def sdg_target(request: HttpRequest, number: int, code: str) -> HttpResponse:
+    """One Agenda 2030 target: the assignments linked to it, the published reports that
+    contribute to it and the indicators that follow it up."""
+    return _target_detail(request, Framework.SDG, number, code)
+
+
+@public_page
+@require_safe
+def mdg_target(request: HttpRequest, number: int, code: str) -> HttpResponse:
+    """One Millennium target, as an Agenda 2030 target's page."""
+    return _target_detail(request, Framework.MDG, number, code)
+
+
+def _target_detail(request: HttpRequest, framework: str, number: int, code: str) -> HttpResponse:
+    target = get_object_or_404(
+        GlobalTarget.objects.select_related("goal").annotate(
+            report_count=Coalesce(F("published_report_count__reports"), 0)
+        ),
+        goal__framework=framework,
+        goal__number=number,
+        code=code,
+    )
+    goal = target.goal
+    # Every assignment linked to the target, a page at a time: a count and a page of rows.
+    linked = (
+        Assignment.objects.filter(global_targets=target)
+        .order_by("-budget__year", "code", "pk")
+        .values_list("pk", "code", "title", "budget__year")
+    )
+    paginator = Paginator(linked, TARGET_ASSIGNMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    newest = list(
+        PublishedContribution.objects.filter(target=target)
+        .order_by("-deadline", "-report_id")
+        .values_list("report_id", flat=True)[:TARGET_REPORTS_SHOWN]
+    )
+    shown_reports = _reports(set(newest)) if newest else {}
+    reports = [report_link(*shown_reports[pk]) for pk in newest if pk in shown_reports]
+    report_count: int = target.report_count  # type: ignore[attr-defined]
+    indicators = list(indicators_with_series().filter(global_targets=target))
+    return render(
+        request,
+        "public/target_detail.html",
+        {
+            "framework": framework,
+            "goal": goal,
+            "target": target,
+            "code_class": _code_class(framework, goal),
+            "list_url": reverse(LIST_URL_NAMES[framework]),
+            "goal_url": reverse(DETAIL_URL_NAMES[framework], args=[goal.number]),
+            "assignments": [assignment_link(*row) for row in page.object_list],
+            "assignment_count": paginator.count,
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "ellipsis": Paginator.ELLIPSIS,
+            "reports": reports,
+            "report_count": report_count,
+            "more_reports": max(report_count - len(reports), 0),
+            "indicators": indicator_summaries(indicators),
+        },
     )
 
 
@@ -337,37 +378,33 @@ def _indicators_of(goal: GlobalGoal) -> list[Indicator]:
     return indicators
 
 
-def _with_newest_reports(
-    targets: QuerySet[GlobalTarget],
-) -> list[tuple[GlobalTarget, list[int], int]]:
+def _targets_with_counts(goal: GlobalGoal) -> list[TargetRow]:
     """
-    ``targets``, each with the ids of its newest SHOWN_PER_TARGET published reports (latest
-    deadline first, then the latest report) and how many there are in all.
-
-    Each report id is a subquery that reads one entry of the index of a target's
-    contributions by deadline (``publishedcontribution_newest``), and the count is stored
-    (``TargetReportCount``): the same few rows however many reports a target has, on SQLite
-    as on PostgreSQL, where a window over the goal's contributions sorted them all.
+    The goal's targets in order, each with how many assignments are linked to it and how
+    many published reports contribute to it, and its page's address: one query. The reports
+    are counted as stored when reports are published (``TargetReportCount``); the links are
+    counted per target through the index of the link table.
     """
-    newest = (
-        PublishedContribution.objects.filter(target=OuterRef("pk"))
-        .order_by("-deadline", "-report_id")
-        .values("report_id")
+    linked = (
+        Assignment.global_targets.through.objects.filter(globaltarget=OuterRef("pk"))
+        .order_by()
+        .values("globaltarget")
+        .annotate(links=Count("pk"))
+        .values("links")  # type: ignore[misc]  # the stubs see no annotation of a link table
     )
-    newest_fields = [f"newest_{i}" for i in range(SHOWN_PER_TARGET)]
-    annotated = list(
-        targets.annotate(
-            report_count=Coalesce(F("published_report_count__reports"), 0),
-            **{field: Subquery(newest[i : i + 1]) for i, field in enumerate(newest_fields)},
-        )
+    targets = goal.targets.order_by("position").annotate(
+        report_count=Coalesce(F("published_report_count__reports"), 0),
+        assignment_count=Coalesce(Subquery(linked), 0),
     )
+    url_name = TARGET_URL_NAMES[goal.framework]
     return [
-        (
-            target,
-            [pk for field in newest_fields if (pk := getattr(target, field)) is not None],
-            target.report_count,  # type: ignore[attr-defined]
+        TargetRow(
+            target=target,
+            url=reverse(url_name, args=[goal.number, target.code]),
+            assignment_count=target.assignment_count,
+            report_count=target.report_count,
         )
-        for target in annotated
+        for target in targets
     ]
 
 
@@ -375,9 +412,9 @@ def _with_newest_reports(
 # budget year.
 AssignmentRow = tuple[int, str, str, int]
 
-# The goal's assignments as the page lists them, and what each of its targets lists. Written as
-# SQL (``public/sql.py``): Django took longer to build these queries than the database took to
-# run them. A test holds each to the ORM query it stands for, on both databases.
+# The goal's assignments as the page lists them. Written as SQL (``public/sql.py``): Django
+# took longer to build the query than the database took to run it. A test holds it to the ORM
+# query it stands for, on both databases.
 _LINKED_ASSIGNMENTS_SQL = """
     SELECT a.id, a.code, a.title, b.year, COUNT(*) OVER () AS total
     FROM {assignment} a INNER JOIN {budget} b ON b.id = a.budget_id
@@ -390,24 +427,6 @@ _LINKED_ASSIGNMENTS_SQL = """
     ORDER BY b.year DESC, a.code ASC, a.id ASC
     LIMIT %s
 """
-# Each target's links numbered, newest budget first, with how many there are: the database
-# returns only the first few of each.
-_NEWEST_ASSIGNMENTS_PER_TARGET_SQL = """
-    SELECT target_id, id, code, title, year, total FROM (
-        SELECT l.globaltarget_id AS target_id, a.id, a.code, a.title, b.year,
-               ROW_NUMBER() OVER (
-                   PARTITION BY l.globaltarget_id ORDER BY b.year DESC, a.code ASC, a.id ASC
-               ) AS place,
-               COUNT(*) OVER (PARTITION BY l.globaltarget_id) AS total
-        FROM {assignment_targets} l
-        INNER JOIN {target} t ON t.id = l.globaltarget_id
-        INNER JOIN {assignment} a ON a.id = l.assignment_id
-        INNER JOIN {budget} b ON b.id = a.budget_id
-        WHERE t.goal_id = %s
-    ) numbered
-    WHERE place <= %s
-    ORDER BY target_id, place
-"""
 
 
 def _linked_assignments(goal: GlobalGoal) -> tuple[list[AssignmentRow], int]:
@@ -415,23 +434,6 @@ def _linked_assignments(goal: GlobalGoal) -> tuple[list[AssignmentRow], int]:
     targets (newest budget first, then by code), and how many there are in all: one query."""
     rows = sql.rows(_LINKED_ASSIGNMENTS_SQL, [goal.pk, goal.pk, ASSIGNMENTS_SHOWN])
     return [row[:4] for row in rows], rows[0][4] if rows else 0
-
-
-def _newest_assignments_per_target(
-    goal: GlobalGoal,
-) -> dict[int, tuple[list[AssignmentRow], int]]:
-    """
-    For each target of ``goal``: the first SHOWN_PER_TARGET assignments linked to it, newest
-    budget first, and how many there are in all. One query, however many there are: the
-    database numbers the links per target and returns only the first few.
-    """
-    result: dict[int, tuple[list[AssignmentRow], int]] = {}
-    for target_id, *assignment, total in sql.rows(
-        _NEWEST_ASSIGNMENTS_PER_TARGET_SQL, [goal.pk, SHOWN_PER_TARGET]
-    ):
-        assignments, _total = result.setdefault(target_id, ([], total))
-        assignments.append(tuple(assignment))
-    return result
 
 
 # What a link to a report shows (``rows.report_link``): its id, organisation, assignment code

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from assignments.models import Assignment, Indicator, Organisation, Report, ReportingPeriod
-from goals.models import Framework, GlobalGoal
+from goals.models import Framework, GlobalGoal, GlobalTarget
 
 
 class PublicSitemap(Sitemap):
@@ -100,6 +100,19 @@ class GlobalGoalSitemap(PublicSitemap):
         return reverse(f"goals_public:{name}", args=[item.number])
 
 
+class GlobalTargetSitemap(PublicSitemap):
+    def items(self) -> QuerySet[GlobalTarget]:
+        return (
+            GlobalTarget.objects.select_related("goal")
+            .only("code", "goal__framework", "goal__number")
+            .order_by("goal__framework", "goal__number", "position")
+        )
+
+    def location(self, item: GlobalTarget) -> str:
+        name = "sdg_target" if item.goal.framework == Framework.SDG else "mdg_target"
+        return reverse(f"goals_public:{name}", args=[item.goal.number, item.code])
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "assignments": AssignmentSitemap,
@@ -107,5 +120,6 @@ SITEMAPS = {
     "reports": ReportSitemap,
     "periods": PeriodSitemap,
     "goals": GlobalGoalSitemap,
+    "targets": GlobalTargetSitemap,
     "indicators": IndicatorSitemap,
 }

@@ -176,6 +176,7 @@ def test_the_indicator_pages_are_accessible(
             f"{reverse('public:council_goals')}?year=2018",
             reverse("public:assignment_detail", args=[indicator_data.pk]),
             reverse("goals_public:sdg_detail", args=[13]),
+            reverse("goals_public:sdg_target", args=[13, "13.2"]),
         ]
     for path in paths:
         response = page.goto(path)

@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 
 from assignments.models import Progress, Report, ReportStatus
 from goals.models import GlobalGoal, GlobalTarget
@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     ("goals_public:sdg_list", []),
     ("goals_public:sdg_detail", [11]),
+    ("goals_public:sdg_target", [11, "11.6"]),
     ("goals_public:mdg_list", []),
     ("goals_public:mdg_detail", [1]),
+    ("goals_public:mdg_target", [1, "1.A"]),
 ]
 
 
@@ -84,7 +86,12 @@ def test_the_pages_have_agreed_names_and_english_addresses():
     assert url("goals_public:sdg_detail", 11) == "/en/agenda-2030/goals/11/"
     assert url("goals_public:mdg_list") == "/en/millennium-goals/"
     assert url("goals_public:mdg_detail", 3) == "/en/millennium-goals/goals/3/"
+    assert url("goals_public:sdg_target", 11, "11.a") == "/en/agenda-2030/goals/11/targets/11.a/"
+    assert url("goals_public:mdg_target", 8, "8.F") == "/en/millennium-goals/goals/8/targets/8.F/"
     assert url("goals_public:sdg_list", language="sv") == "/agenda-2030/"
+    assert url("goals_public:sdg_target", 11, "11.a", language="sv") == (
+        "/agenda-2030/mal/11/delmal/11.a/"
+    )
     assert not url("goals_public:mdg_detail", 3, language="sv").startswith("/en/")
 
 
@@ -129,6 +136,21 @@ def test_goal_pages_have_landmarks_one_h1_headings_in_order_and_unique_ids(
 )
 def test_a_goal_that_does_not_exist_is_not_found(client, name, number):
     assert client.get(url(name, number)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "code"),
+    [
+        ("goals_public:sdg_target", 11, "11.z"),  # no such target
+        ("goals_public:sdg_target", 11, "1.1"),  # a target of another goal
+        ("goals_public:sdg_target", 18, "18.1"),  # no such goal
+        ("goals_public:sdg_target", 1, "1.A"),  # a Millennium target
+        ("goals_public:mdg_target", 1, "1.1"),  # an Agenda 2030 target
+        ("goals_public:sdg_target", 11, "11.A"),  # codes are as the UN writes them
+    ],
+)
+def test_a_target_that_does_not_exist_is_not_found(client, name, number, code):
+    assert client.get(url(name, number, code)).status_code == 404
 
 
 def test_the_pages_take_no_posts(client):
@@ -208,6 +230,7 @@ def test_an_unpublished_reports_targets_never_count_or_appear(client, world, sta
 
     listing = get(client, "goals_public:sdg_list")
     detail = get(client, "goals_public:sdg_detail", 14)
+    target_page = get(client, "goals_public:sdg_target", 14, "14.1")
 
     assert text(card(listing, 14)).endswith("0 assignments 0 published reports")
     assert "Fritidsnämnden" not in listing
@@ -215,6 +238,8 @@ def test_an_unpublished_reports_targets_never_count_or_appear(client, world, sta
     assert "Fritidsnämnden" not in detail
     assert 'id="target-14.1"' not in detail
     assert ">14.1<" in section(detail, "gaps")
+    assert "Fritidsnämnden" not in target_page
+    assert "Published reports 0" in text(target_page)
 
 
 def test_a_published_report_under_correction_counts_only_through_its_published_version(
@@ -229,13 +254,19 @@ def test_a_published_report_under_correction_counts_only_through_its_published_v
 
     listing = get(client, "goals_public:sdg_list")
     detail = get(client, "goals_public:sdg_detail", 15)
+    published = get(client, "goals_public:sdg_target", 15, "15.1")
+    corrected = get(client, "goals_public:sdg_target", 15, "15.2")
 
     assert text(card(listing, 15)).endswith("0 assignments 1 published report")
     assert text(card(listing, 16)).endswith("0 assignments 0 published reports")
-    assert "Kulturnämnden" in section(detail, "target-15.1")
+    assert "Published reports 1" in text(section(detail, "target-15.1"))
     assert 'id="target-15.2"' not in detail and ">15.2<" in section(detail, "gaps")
-    assert "(Progress: on track)" in detail and "off track)" not in detail
     assert "Tertial 1 2018 0 1 0 0 0 1" in text(section(detail, "progress"))
+    # The target page shows the published version: its target and progress, not the
+    # correction's.
+    assert "Kulturnämnden" in section(published, "reports")
+    assert "(Progress: on track)" in published and "off track)" not in published
+    assert "Kulturnämnden" not in corrected
 
 
 # A goal's page
@@ -258,13 +289,51 @@ def test_a_goals_page_lists_its_targets_and_what_contributes_to_each(client, wor
     assert "2018:1 Integrera de globala målen" in assignments and "2018:4 Kuststaden" in assignments
     contributions = section(html, "targets")
     assert contributions.count('class="target-contribution"') == 2
-    first = text(section(html, "target-11.6"))
-    assert "Integrera de globala målen" in first
-    assert "Miljönämnden: 2018:1 Integrera de globala målen, Tertial 1 2018" in first
-    assert "Kuststaden" not in first
-    assert "Miljönämnden" in section(html, "target-11.b")
+    # Each target says how much contributes to it and links to its page, which lists it.
+    first = section(html, "target-11.6")
+    assert "Assignments 1 Published reports 1" in text(first)
+    assert "Assignments 0 Published reports 1" in text(section(html, "target-11.b"))
+    assert f'href="{url("goals_public:sdg_target", 11, "11.6")}"' in first
+    assert "Assignments, reports and indicators of target 11.6" in text(first)
     facts = text(html[html.index('<dl class="goal-facts">') : html.index("</dl>")])
     assert facts == "Targets 10 Targets with contributions 2 Assignments 2 Published reports 1"
+
+
+def test_a_targets_page_lists_what_contributes_to_it(client, world):
+    environment = world.organisation("Miljönämnden")
+    assignment = world.assignment(
+        [environment], code="2018:1", title="Integrera de globala målen", targets=[target("11.6")]
+    )
+    world.assignment([environment], code="2018:4", title="Kuststaden", goals=[sdg(11)])
+    other = world.assignment([environment], code="2018:5", title="Skogen", targets=[target("15.1")])
+    world.report(assignment, environment, targets=[target("11.6"), target("11.b")])
+    world.report(other, environment, targets=[target("15.1")])
+
+    html = get(client, "goals_public:sdg_target", 11, "11.6")
+
+    hero = html[html.index('class="goal-hero') : html.index("</h1>")]
+    assert 'class="goal-hero sdg-11"' in hero and "Target 11.6" in hero
+    assert escape(target("11.6").text_en) in hero
+    assert f'href="{url("goals_public:sdg_detail", 11)}"' in html
+    facts = text(html[html.index('<dl class="goal-facts">') : html.index("</dl>")])
+    assert facts == "Assignments 1 Published reports 1 Indicators 0"
+    # Only what is linked to this target or contributes to it: not the goal's other links.
+    assignments = text(section(html, "assignments"))
+    assert "2018:1 Integrera de globala målen" in assignments
+    assert "Kuststaden" not in assignments and "Skogen" not in assignments
+    reports = text(section(html, "reports"))
+    assert "Miljönämnden: 2018:1 Integrera de globala målen, Tertial 1 2018" in reports
+    assert "Skogen" not in reports
+    assert "No indicator follows up this target yet." in section(html, "indicators")
+
+
+def test_a_target_nothing_contributes_to_says_so(client):
+    html = get(client, "goals_public:sdg_target", 5, "5.1")
+
+    assert "No assignment is linked to this target yet." in section(html, "assignments")
+    assert "No published report contributes to this target yet." in section(html, "reports")
+    facts = text(html[html.index('<dl class="goal-facts">') : html.index("</dl>")])
+    assert facts == "Assignments 0 Published reports 0 Indicators 0"
 
 
 def test_targets_nothing_contributes_to_are_listed_apart(client, world):
@@ -318,15 +387,13 @@ def test_contributions_link_to_the_public_assignment_and_report_pages(client, wo
     organisation = world.organisation("Miljönämnden")
     assignment = world.assignment([organisation], targets=[target("11.6")])
     report = world.report(assignment, organisation, targets=[target("11.6")])
-    try:
-        assignment_url = url("public:assignment_detail", assignment.pk)
-        report_url = url("public:report_detail", report.pk)
-    except NoReverseMatch:
-        pytest.skip("the public assignment and report pages are not there yet")
 
-    row = section(get(client, "goals_public:sdg_detail", 11), "target-11.6")
+    html = get(client, "goals_public:sdg_target", 11, "11.6")
 
-    assert f'href="{assignment_url}"' in row and f'href="{report_url}"' in row
+    assert f'href="{url("public:assignment_detail", assignment.pk)}"' in section(
+        html, "assignments"
+    )
+    assert f'href="{url("public:report_detail", report.pk)}"' in section(html, "reports")
 
 
 def test_the_progress_chart_of_a_goal_shows_its_published_reports_by_period(client, world):
@@ -397,13 +464,18 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
     [
         ("goals_public:sdg_list", [], 4),
         ("goals_public:mdg_list", [], 4),
-        # The goal, its targets with their newest few reports and how many, the first
-        # assignments with their count, the newest few assignments per target with
-        # theirs, those reports, the stored progress counts per period with their
-        # periods, and the indicators of its targets (none here; test_indicator_pages.py).
-        ("goals_public:sdg_detail", [11], 7),
-        # No published report contributes to a Millennium goal: nothing of them to fetch.
-        ("goals_public:mdg_detail", [1], 6),
+        # The goal, its targets with their counts of assignments and of published reports,
+        # the first assignments with their count, the stored progress counts per period
+        # with their periods, and the indicators of its targets (none here;
+        # test_indicator_pages.py).
+        ("goals_public:sdg_detail", [11], 5),
+        ("goals_public:mdg_detail", [1], 5),
+        # The target with its count of published reports, the count of its assignments and
+        # a page of them, the ids of its newest published reports and those reports, and
+        # its indicators (none here).
+        ("goals_public:sdg_target", [11, "11.1"], 6),
+        # Nothing is linked to a Millennium target: no page of assignments, no reports.
+        ("goals_public:mdg_target", [1, "1.A"], 4),
     ],
 )
 def test_goal_pages_make_the_same_number_of_queries_however_much_is_published(
@@ -459,8 +531,8 @@ def test_signed_in_visitors_get_fresh_goal_pages(client, world):
     assert "X-Cache" not in response
 
 
-def test_a_goal_page_shows_the_newest_few_per_target_and_counts_the_rest(client, world):
-    from assignments.public.goals import ASSIGNMENTS_SHOWN, SHOWN_PER_TARGET
+def test_a_goal_page_shows_the_first_assignments_and_counts_the_rest(client, world):
+    from assignments.public.goals import ASSIGNMENTS_SHOWN
 
     organisation = world.organisation("Miljönämnden")
     for _ in range(ASSIGNMENTS_SHOWN + 2):
@@ -468,18 +540,67 @@ def test_a_goal_page_shows_the_newest_few_per_target_and_counts_the_rest(client,
         world.report(assignment, organisation, targets=[target("11.6")])
 
     html = fresh_get(client, "goals_public:sdg_detail", 11)
-    section = html[html.index('id="target-11.6"') :]
-    assert section.count('href="/en/reports/') == SHOWN_PER_TARGET
+
     total = ASSIGNMENTS_SHOWN + 2
-    assert f"and {total - SHOWN_PER_TARGET} older published reports" in section
-    assert f"and {total - SHOWN_PER_TARGET} more assignments" in section
-    assert f"All {total} assignments linked to the goal" in html
+    assignments = section(html, "assignments")
+    assert len(re.findall(r'href="/en/assignments/\d+/', assignments)) == ASSIGNMENTS_SHOWN
+    assert "and 2 more assignments" in text(assignments)
+    # The list it links to is filtered by the goal's number.
+    assert 'href="/en/assignments/?goal=11"' in assignments
+    assert f"Assignments {total} Published reports {total}" in text(section(html, "target-11.6"))
     # The facts count everything, not only what is listed.
     assert f"<dd>{total}</dd>" in html
 
 
+def test_a_millennium_goals_page_has_no_link_to_a_list_it_cannot_filter(client, world):
+    from assignments.public.goals import ASSIGNMENTS_SHOWN
+
+    organisation = world.organisation("Miljönämnden")
+    mdg = GlobalGoal.objects.get(framework="mdg", number=7)
+    for _ in range(ASSIGNMENTS_SHOWN + 1):
+        world.assignment([organisation], goals=[mdg], targets=[target("7.A", "mdg")])
+
+    html = fresh_get(client, "goals_public:mdg_detail", 7)
+
+    assignments = section(html, "assignments")
+    assert "and 1 more assignment" in text(assignments)
+    assert "?goal=" not in assignments
+    row = section(html, "target-7.A")
+    assert f"Assignments {ASSIGNMENTS_SHOWN + 1} Published reports 0" in text(row)
+    assert f'href="{url("goals_public:mdg_target", 7, "7.A")}"' in row
+
+
+def test_a_targets_page_lists_its_assignments_a_page_at_a_time(client, world):
+    from assignments.public.goals import TARGET_ASSIGNMENTS_PER_PAGE
+
+    organisation = world.organisation("Miljönämnden")
+    older = factories.make_budget(year=2017)
+    total = TARGET_ASSIGNMENTS_PER_PAGE + 3
+    codes = [f"2018:{n:02d}" for n in range(total - 1)]
+    for code in reversed(codes):
+        world.assignment([organisation], code=code, targets=[target("11.6")])
+    oldest = factories.make_assignment(budget=older, organisations=[organisation], code="2017:1")
+    oldest.global_targets.set([target("11.6")])
+
+    first = fresh_get(client, "goals_public:sdg_target", 11, "11.6")
+    second = client.get(url("goals_public:sdg_target", 11, "11.6") + "?page=2").content.decode()
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<span class="code">([^<]+)</span>', section(html, "assignments"))
+
+    # The newest budget first, then by code; the older budget's on the last page.
+    assert listed(first) == codes[:TARGET_ASSIGNMENTS_PER_PAGE]
+    assert listed(second) == [*codes[TARGET_ASSIGNMENTS_PER_PAGE:], "2017:1"]
+    assert "Page 1 of 2" in text(section(first, "assignments"))
+    assert f"Assignments {total}" in text(first)
+    # Any other page asked for is a page of the list, never an error.
+    for page in ("0", "-1", "x", "99", "1.5", "٣"):
+        response = client.get(url("goals_public:sdg_target", 11, "11.6"), {"page": page})
+        assert response.status_code == 200, page
+
+
 def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world):
-    from assignments.public.goals import SHOWN_PER_TARGET
+    from assignments.public.goals import TARGET_REPORTS_SHOWN
 
     organisation = world.organisation("Miljönämnden")
     later = factories.make_period(
@@ -489,21 +610,36 @@ def test_a_targets_newest_reports_are_those_of_the_latest_periods(client, world)
     world.period.save()
     earlier = [
         world.report(world.assignment([organisation]), organisation, targets=[target("11.6")])
-        for _ in range(SHOWN_PER_TARGET)
+        for _ in range(TARGET_REPORTS_SHOWN)
     ]
     newest = world.report(
         world.assignment([organisation]), organisation, targets=[target("11.6")], period=later
     )
 
-    html = fresh_get(client, "goals_public:sdg_detail", 11)
-    section = html[html.index('id="target-11.6"') :]
-    shown = re.findall(r'href="/en/reports/(\d+)/', section)
+    html = fresh_get(client, "goals_public:sdg_target", 11, "11.6")
+    reports = section(html, "reports")
+    shown = re.findall(r'href="/en/reports/(\d+)/', reports)
     # The later period's report first, then the latest reports of the earlier period.
     assert [int(pk) for pk in shown] == [
         newest.pk,
-        *[r.pk for r in reversed(earlier)][: SHOWN_PER_TARGET - 1],
+        *[r.pk for r in reversed(earlier)][: TARGET_REPORTS_SHOWN - 1],
     ]
-    assert "and 1 older published report" in section
+    assert "and 1 older published report" in reports
+    facts = text(html[html.index('<dl class="goal-facts">') : html.index("</dl>")])
+    assert f"Published reports {TARGET_REPORTS_SHOWN + 1}" in facts
+
+
+def test_a_targets_page_never_shows_what_is_not_published(client, world):
+    organisation = world.organisation("Miljönämnden")
+    for status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        world.report(
+            world.assignment([organisation]), organisation, targets=[target("11.6")], status=status
+        )
+
+    html = fresh_get(client, "goals_public:sdg_target", 11, "11.6")
+
+    assert "No published report contributes to this target yet." in section(html, "reports")
+    assert 'href="/en/reports/' not in html
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -541,30 +677,13 @@ def test_the_targets_contributions_written_in_python_are_the_includes_markup(
 
     goal = GlobalGoal.objects.get(framework=framework, number=1)
     targets = list(goal.targets.order_by("position"))
-    links = [format_html('<a href="/x/{}/">Uppdrag &amp; {}</a>', n, n) for n in range(2)]
     rows = [
-        TargetRow(target=t, assignments=links, assignment_count=5, reports=links, report_count=2)
-        for t in targets[:2]
+        TargetRow(
+            target=targets[0], url="/en/x/1.1/?a=1&b=<2>", assignment_count=5, report_count=2
+        ),
+        TargetRow(target=targets[-1], url="/en/x/1.b/", assignment_count=0, report_count=3),
     ]
-    rows.append(
-        TargetRow(
-            target=targets[-1],
-            assignments=[],
-            assignment_count=0,
-            reports=links[:1],
-            report_count=3,
-        )
-    )
-    rows.append(
-        TargetRow(
-            target=rows[0].target,
-            assignments=links[:1],
-            assignment_count=2,
-            reports=[],
-            report_count=0,
-        )
-    )
-    context = {"framework": framework, "goal": goal, "all_assignments_url": "/en/?goal=1&x=<y>"}
+    context = {"framework": framework, "goal": goal}
     with translation.override(language):
         expected = "".join(
             render_to_string("public/_target_contribution.html", {**context, "row": row})
@@ -572,4 +691,4 @@ def test_the_targets_contributions_written_in_python_are_the_includes_markup(
         )
         written = contribution_items(rows, **context)
     assert squeezed(written) == squeezed(expected)
-    assert "&amp;x=&lt;y&gt;" in written
+    assert "?a=1&amp;b=&lt;2&gt;" in written

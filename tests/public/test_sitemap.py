@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from assignments.models import ReportAction
-from goals.models import GlobalGoal
+from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
 from tests.helpers import make_reports_in_every_state
 
@@ -104,6 +104,9 @@ def test_the_sitemap_lists_every_public_page(client, every_state, other_organisa
     for goal in GlobalGoal.objects.all():
         name = "goals_public:sdg_detail" if goal.framework == "sdg" else "goals_public:mdg_detail"
         assert_listed(entries, name, goal.number)
+    for target in GlobalTarget.objects.select_related("goal"):
+        name = f"goals_public:{target.goal.framework}_target"
+        assert_listed(entries, name, target.goal.number, target.code)
 
 
 def test_a_period_without_published_reports_is_not_listed(client, workflow, budget):

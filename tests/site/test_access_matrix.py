@@ -144,7 +144,9 @@ def concrete_url(pattern: Pattern, world) -> str | None:
             "public:report_detail": world.published.pk,
             "public:period_compilation": world.published.period_id,
         }.get(pattern.name, world.draft.pk)
-        values["number"] = 7 if pattern.name == "goals_public:mdg_detail" else 11
+        values["number"] = 7 if pattern.name.startswith("goals_public:mdg_") else 11
+        if pattern.name.startswith("goals_public:"):
+            values["code"] = "7.A" if pattern.name.startswith("goals_public:mdg_") else "11.6"
         if pattern.name == "opendata:feed_indicator":
             values["code"] = indicator(world).code
     if pattern.name in ("public:indicator_detail", "public:indicator_values"):

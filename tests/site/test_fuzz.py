@@ -17,6 +17,8 @@ and the example that caused it; hypothesis prints how to reproduce it.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
@@ -347,6 +349,8 @@ def public_urls(world) -> dict[str, str]:
         "sdg goal": reverse("goals_public:sdg_detail", args=[11]),
         "mdg list": reverse("goals_public:mdg_list"),
         "mdg goal": reverse("goals_public:mdg_detail", args=[7]),
+        "sdg target": reverse("goals_public:sdg_target", args=[11, "11.6"]),
+        "mdg target": reverse("goals_public:mdg_target", args=[7, "7.A"]),
         "open data": reverse("opendata:index"),
         "published reports csv": reverse(
             "opendata:download", kwargs={"dataset": "published-reports", "fmt": "csv"}
@@ -452,6 +456,20 @@ def test_public_path_arguments_out_of_range_are_not_found(world, name):
     @given(argument=PATHS[name])
     def check(argument):
         url = reverse(name, args=[argument])
+        assert_answered(client.get(url), f"GET {url}")
+
+    check()
+
+
+@pytest.mark.parametrize("name", ["goals_public:sdg_target", "goals_public:mdg_target"])
+def test_any_target_address_is_answered(world, name):
+    """A target's address with any goal number and anything where its code goes, as a
+    visitor could type it: the page, or not found."""
+    client = Client()
+
+    @given(number=st.integers(min_value=0, max_value=2**80), code=st.text(min_size=1))
+    def check(number, code):
+        url = reverse(name, args=[number, "1.1"]).replace("/1.1/", f"/{quote(code, safe='')}/")
         assert_answered(client.get(url), f"GET {url}")
 
     check()
