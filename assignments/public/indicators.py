@@ -54,7 +54,7 @@ from assignments.models import (
     ValueOrigin,
     breakdown_label,
 )
-from assignments.selectors.indicators import Summary, summarise, with_series
+from assignments.selectors.indicators import Summary, summarise, with_targets
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget, GoalArea
 from malmo_portal.forms import Select
 from malmo_portal.templatetags.site_tags import path
@@ -198,7 +198,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     indicators = filter_indicators(
         Indicator.objects.select_related("measured_by").order_by("code"), filters
     )
-    rows = indicator_summaries(with_series(indicators))
+    rows = indicator_summaries(with_targets(indicators))
     if level := filters.get("level"):
         rows = [row for row in rows if row.assessment.level == level]
     return render(

@@ -56,7 +56,7 @@ from assignments.models import (
 )
 from assignments.selectors import prefetch
 from assignments.selectors.assignments import in_list_order
-from assignments.selectors.indicators import Summary, summarise, with_series
+from assignments.selectors.indicators import Summary, read_series, summarise, with_targets
 from assignments.selectors.pages import KeyFirstPaginator
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal
 from malmo_portal.forms import Select
@@ -181,9 +181,10 @@ def latest_reports(limit: int = 8) -> list[Report]:
 
 
 def indicators_with_series() -> QuerySet[Indicator]:
-    """Indicators as lists show them, with their headline series and targets
-    (``selectors.indicators.with_series``): three queries for any number."""
-    return with_series(Indicator.objects.select_related("measured_by").order_by("code"))
+    """Indicators as lists show them, with who measures them and their targets to reach
+    (``selectors.indicators.with_targets``): two queries for any number.
+    ``indicator_summaries`` reads their values."""
+    return with_targets(Indicator.objects.select_related("measured_by").order_by("code"))
 
 
 def indicators_prefetch(lookup: str = "indicators") -> Prefetch:
@@ -192,7 +193,11 @@ def indicators_prefetch(lookup: str = "indicators") -> Prefetch:
 
 
 def indicator_summaries(indicators: Iterable[Indicator]) -> list[Summary]:
-    """Summaries of indicators read through ``with_series``: no query of its own."""
+    """Summaries of indicators read as ``indicators_with_series`` reads them: their values
+    are read for all of them in one query (``selectors.indicators.read_series``), or none
+    where they have been read already (``with_series``, or an earlier ``read_series``)."""
+    indicators = list(indicators)
+    read_series(indicators)
     return [summarise(indicator) for indicator in indicators]
 
 
@@ -723,9 +728,11 @@ def council_goals(request: HttpRequest) -> HttpResponse:
                 Prefetch("council_goals", queryset=goals)
             )
         )
-        for area in areas:
-            for goal in area.council_goals.all():
-                goal.indicator_summaries = indicator_summaries(goal.indicators.all())
+        goals_shown = [goal for area in areas for goal in area.council_goals.all()]
+        # The values of every goal's indicators in one query, then each goal's summaries.
+        read_series([i for goal in goals_shown for i in goal.indicators.all()])
+        for goal in goals_shown:
+            goal.indicator_summaries = indicator_summaries(goal.indicators.all())
     return render(
         request,
         "public/council_goals.html",

@@ -8,8 +8,11 @@ the last change), so only those are read, however long the series grows.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
@@ -20,6 +23,7 @@ from assignments.models import (
     IndicatorTarget,
     IndicatorValue,
     ProgressLevel,
+    ReportingPeriod,
     ValueOrigin,
     value_time_order,
 )
@@ -59,6 +63,73 @@ def with_series(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
         Prefetch("values", queryset=summary_values(), to_attr="headline_values"),
         Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
     )
+
+
+def with_targets(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Indicators with their targets to reach, in year order: what ``summarise`` reads of
+    them besides their values, which ``read_series`` then reads for all of them at once."""
+    return indicators.prefetch_related(
+        Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
+    )
+
+
+# What ``summary_values`` reads, written as SQL: Django took about 2 ms to build that query
+# (its two windows and the filter on them) and the database a fraction of that to run it, on
+# every page that lists indicators. The same order as ``value_time_order``; a test holds the
+# two to the same values on both databases.
+_SUMMARY_VALUES_SQL = """
+    SELECT {columns}, p.name AS period_name
+    FROM (
+        SELECT v.id,
+               ROW_NUMBER() OVER (
+                   PARTITION BY v.indicator_id
+                   ORDER BY v.year ASC, p.deadline ASC NULLS FIRST, v.period_id ASC NULLS FIRST
+               ) AS from_start,
+               ROW_NUMBER() OVER (
+                   PARTITION BY v.indicator_id
+                   ORDER BY v.year DESC, p.deadline DESC NULLS LAST, v.period_id DESC NULLS LAST
+               ) AS from_end
+        FROM {value} v LEFT OUTER JOIN {period} p ON p.id = v.period_id
+        WHERE v.dimension = '' AND v.indicator_id IN ({indicators})
+    ) numbered
+    INNER JOIN {value} v ON v.id = numbered.id
+    LEFT OUTER JOIN {period} p ON p.id = v.period_id
+    WHERE numbered.from_start = 1 OR numbered.from_end <= 2
+    ORDER BY v.indicator_id, v.year ASC, p.deadline ASC NULLS FIRST, v.period_id ASC NULLS FIRST
+"""
+
+
+def read_series(indicators: Sequence[Indicator]) -> None:
+    """
+    Give each of ``indicators`` that has none yet its ``headline_values``, as ``with_series``
+    prefetches them (``summary_values``: the first and the last two values of the headline
+    series, in time order): one query for all of them. A value's period is read with it as
+    far as a summary shows it, its name: the period's other fields are deferred, as
+    ``only("name")`` would leave them. An indicator listed twice (under two council goals)
+    is read once.
+    """
+    unread = [i for i in indicators if not hasattr(i, "headline_values")]
+    ids = sorted({indicator.pk for indicator in unread})
+    if not ids:
+        return
+    quote = connection.ops.quote_name
+    sql = _SUMMARY_VALUES_SQL.format(
+        columns=", ".join(f"v.{quote(f.column)}" for f in IndicatorValue._meta.concrete_fields),
+        value=quote(IndicatorValue._meta.db_table),
+        period=quote(ReportingPeriod._meta.db_table),
+        indicators=", ".join(["%s"] * len(ids)),
+    )
+    series: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in IndicatorValue.objects.raw(sql, ids):
+        if value.period_id is not None:
+            value.period = ReportingPeriod.from_db(
+                connection.alias,
+                ["id", "name"],
+                [value.period_id, value.period_name],  # type: ignore[attr-defined]
+            )
+        series[value.indicator_id].append(value)
+    for indicator in unread:
+        indicator.headline_values = series[indicator.pk]  # type: ignore[attr-defined]
 
 
 def public_indicators() -> QuerySet[Indicator]:

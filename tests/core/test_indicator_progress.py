@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from assignments.indicators import Point, assess, choose_target, trend
 from assignments.models import Indicator, IndicatorValue, ProgressLevel, ValueOrigin
 from assignments.public.indicators import latest_values
-from assignments.selectors.indicators import headline_values, summarise, with_series
+from assignments.selectors.indicators import (
+    headline_values,
+    read_series,
+    summarise,
+    with_series,
+)
 from tests.factories import add_values, make_budget, make_indicator, make_period
 
 
@@ -238,10 +243,32 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
                 )
             made.append(indicator)
 
+        ids = [i.pk for i in made]
         read = {
             indicator.pk: summarise(indicator)
-            for indicator in with_series(Indicator.objects.filter(pk__in=[i.pk for i in made]))
+            for indicator in with_series(Indicator.objects.filter(pk__in=ids))
         }
+        # The public pages read the same values through SQL (read_series), each indicator's
+        # with their periods: the same rows in the same order.
+        by_sql = list(Indicator.objects.filter(pk__in=ids).order_by("pk"))
+        with CaptureQueriesContext(connection) as queries:
+            read_series(by_sql)
+            sql_rows = [
+                [
+                    (v.pk, v.year, v.period_id, v.value, v.period and v.period.name)
+                    for v in i.headline_values
+                ]
+                for i in by_sql
+            ]
+        assert len(queries) == 1  # the values with their periods' names
+        orm_rows = [
+            [
+                (v.pk, v.year, v.period_id, v.value, v.period and v.period.name)
+                for v in i.headline_values
+            ]
+            for i in with_series(Indicator.objects.filter(pk__in=ids).order_by("pk"))
+        ]
+        assert sql_rows == orm_rows
         for indicator in made:
             full, summary = summarised_in_full(indicator), read[indicator.pk]
             assert len(summary.series) == min(len(full.series), 3)
@@ -254,6 +281,22 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
                 (v.year, v.period_id, v.value) for v in summary.series
             ]
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_read_series_reads_each_indicator_once_and_never_again():
+    first, second = make_indicator(), make_indicator()
+    add_values(first, {2020: 1, 2021: 2, 2022: 3, 2023: 4})
+    # The same indicator twice (under two council goals), another, and one already read.
+    twice = [Indicator.objects.get(pk=first.pk), Indicator.objects.get(pk=first.pk)]
+    done = Indicator.objects.get(pk=second.pk)
+    done.headline_values = []
+    with CaptureQueriesContext(connection) as queries:
+        read_series([*twice, done])
+        read_series(twice)
+    assert len(queries) == 1
+    assert [[v.year for v in i.headline_values] for i in twice] == [[2020, 2022, 2023]] * 2
+    assert done.headline_values == []
 
 
 @pytest.mark.django_db
