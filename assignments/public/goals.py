@@ -251,7 +251,7 @@ def _assignment_list_url(goal: GlobalGoal) -> str:
 def contribution_items(rows: list[TargetRow], *, framework: str, goal: GlobalGoal) -> SafeString:
     """The targets that something contributes to, as public/_target_contribution.html writes
     each (which a test holds this to): the words translated once for all the rows."""
-    code_class = _code_class(framework, goal)
+    code_class = _code_class(goal)
     target_word = conditional_escape(gettext("Target"))
     assignments_word = conditional_escape(gettext("Assignments"))
     reports_word = conditional_escape(gettext("Published reports"))
@@ -278,9 +278,9 @@ def contribution_items(rows: list[TargetRow], *, framework: str, goal: GlobalGoa
     return mark_safe("".join(items))  # every text is escaped above
 
 
-def _code_class(framework: str, goal: GlobalGoal) -> str:
+def _code_class(goal: GlobalGoal) -> str:
     """The class that gives a target's code its goal's colour."""
-    return f"sdg-{int(goal.number)}" if framework == Framework.SDG else "goal-tile--mdg"
+    return f"sdg-{int(goal.number)}" if goal.framework == Framework.SDG else "goal-tile--mdg"
 
 
 # A target's page
@@ -335,7 +335,7 @@ def _target_detail(request: HttpRequest, framework: str, number: int, code: str)
             "framework": framework,
             "goal": goal,
             "target": target,
-            "code_class": _code_class(framework, goal),
+            "code_class": _code_class(goal),
             "list_url": reverse(LIST_URL_NAMES[framework]),
             "goal_url": reverse(DETAIL_URL_NAMES[framework], args=[goal.number]),
             "assignments": [assignment_link(*row) for row in page.object_list],

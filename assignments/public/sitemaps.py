@@ -14,7 +14,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from assignments.models import Assignment, Indicator, Organisation, Report, ReportingPeriod
-from goals.models import Framework, GlobalGoal, GlobalTarget
+from goals.models import GlobalGoal, GlobalTarget
+
+from .goals import DETAIL_URL_NAMES, TARGET_URL_NAMES
 
 
 class PublicSitemap(Sitemap):
@@ -96,8 +98,7 @@ class GlobalGoalSitemap(PublicSitemap):
         return GlobalGoal.objects.only("framework", "number").order_by("framework", "number")
 
     def location(self, item: GlobalGoal) -> str:
-        name = "sdg_detail" if item.framework == Framework.SDG else "mdg_detail"
-        return reverse(f"goals_public:{name}", args=[item.number])
+        return reverse(DETAIL_URL_NAMES[item.framework], args=[item.number])
 
 
 class GlobalTargetSitemap(PublicSitemap):
@@ -109,8 +110,7 @@ class GlobalTargetSitemap(PublicSitemap):
         )
 
     def location(self, item: GlobalTarget) -> str:
-        name = "sdg_target" if item.goal.framework == Framework.SDG else "mdg_target"
-        return reverse(f"goals_public:{name}", args=[item.goal.number, item.code])
+        return reverse(TARGET_URL_NAMES[item.goal.framework], args=[item.goal.number, item.code])
 
 
 SITEMAPS = {
