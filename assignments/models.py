@@ -1521,8 +1521,8 @@ def value_time_order(*, descending: bool = False) -> list[OrderBy]:
     reads its values in: the year, then the reporting period's deadline (a yearly value,
     without a period, before the year's periods), then the period (two periods of a year may
     share a deadline). In a series (the headline, or one category) no two values share a
-    time, so the order is total. ``descending`` gives the same order reversed. The indicator
-    page's SQL (``public/indicators.py``) writes this order out for its window functions.
+    time, so the order is total. ``descending`` gives the same order reversed. The queries
+    written as SQL order by ``value_time_order_sql``, the same order in SQL.
     """
     if descending:
         return [
@@ -1535,6 +1535,18 @@ def value_time_order(*, descending: bool = False) -> list[OrderBy]:
         F("period__deadline").asc(nulls_first=True),
         F("period_id").asc(nulls_first=True),
     ]
+
+
+def value_time_order_sql(value: str, period: str, *, descending: bool = False) -> str:
+    """``value_time_order`` written as SQL (the same on SQLite and PostgreSQL), for the
+    queries written as SQL: ``value`` and ``period`` are the aliases of the value's table and
+    of its period's, joined on it."""
+    if descending:
+        return (
+            f"{value}.year DESC, {period}.deadline DESC NULLS LAST, "
+            f"{value}.period_id DESC NULLS LAST"
+        )
+    return f"{value}.year ASC, {period}.deadline ASC NULLS FIRST, {value}.period_id ASC NULLS FIRST"
 
 
 class IndicatorValueQuerySet(models.QuerySet):

@@ -53,6 +53,7 @@ from assignments.models import (
     ReportingPeriod,
     ValueOrigin,
     breakdown_label,
+    value_time_order_sql,
 )
 from assignments.selectors.indicators import Summary, summarise, with_targets
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget, GoalArea
@@ -303,9 +304,7 @@ SELECT numbered.*, MAX(time_from_start) OVER () AS time_count, COUNT(*) OVER () 
 FROM (
     SELECT v.year, v.period_id, p.name, v.dimension, v.category, v.value, v.origin,
            v.report_id, v.note,
-           DENSE_RANK() OVER (
-               ORDER BY v.year, p.deadline ASC NULLS FIRST, v.period_id ASC NULLS FIRST
-           ) AS time_from_start,
+           DENSE_RANK() OVER (ORDER BY {time_order}) AS time_from_start,
            v.id
     FROM {values} v LEFT OUTER JOIN {periods} p ON p.id = v.period_id
     WHERE v.indicator_id = %s
@@ -317,10 +316,12 @@ FROM (
 _HEADLINE_END = """
 SELECT h.id FROM {values} h LEFT OUTER JOIN {periods} q ON q.id = h.period_id
 WHERE h.indicator_id = %s AND h.dimension = %s
-ORDER BY h.year {order}, q.deadline {order} NULLS {nulls}, h.period_id {order} NULLS {nulls},
-         h.category {order}
+ORDER BY {time_order}, h.category {order}
 LIMIT {limit}
 """
+
+
+_TIME_ORDER = value_time_order_sql("v", "p")
 
 
 def _tables() -> dict[str, str]:
@@ -334,7 +335,8 @@ def _numbered_values(indicator: Indicator, where: str, params: Sequence) -> list
     """The indicator's values (``_NUMBERED_VALUES``) for which the condition ``where`` on
     those numbers holds, in time order (as ``IndicatorValue.in_order``)."""
     sql = (
-        f"SELECT * FROM ({_NUMBERED_VALUES.format(**_tables())}) counted WHERE {where}"
+        f"SELECT * FROM ({_NUMBERED_VALUES.format(**_tables(), time_order=_TIME_ORDER)})"
+        f" counted WHERE {where}"
         " ORDER BY time_from_start, dimension, category"
     )
     with connection.cursor() as cursor:
@@ -395,8 +397,15 @@ def latest_values(
     which ``selectors.indicators.summarise`` reads as the whole series would give them. One
     query, however many values the indicator has.
     """
-    first = _HEADLINE_END.format(**_tables(), order="ASC", nulls="FIRST", limit=1)
-    latest = _HEADLINE_END.format(**_tables(), order="DESC", nulls="LAST", limit=2)
+    first = _HEADLINE_END.format(
+        **_tables(), time_order=value_time_order_sql("h", "q"), order="ASC", limit=1
+    )
+    latest = _HEADLINE_END.format(
+        **_tables(),
+        time_order=value_time_order_sql("h", "q", descending=True),
+        order="DESC",
+        limit=2,
+    )
     rows = _numbered_values(
         indicator,
         f"time_from_start > time_count - %s OR id IN ({first}) OR id IN ({latest})",
