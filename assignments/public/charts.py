@@ -199,14 +199,26 @@ def _segments(swatches: Iterable[Swatch], counts: list[int], length: int) -> tup
     )
 
 
-def _summary(segments: Iterable[Segment], *, skip_zero: bool) -> str:
-    parts = [
-        gettext("%(label)s: %(count)s (%(percent)s)")
-        % {"label": segment.label, "count": segment.count, "percent": segment.percent_text}
+def _summary(segments: Iterable[Segment], labels: Mapping[str, str], *, skip_zero: bool) -> str:
+    """The segments in words, each progress value named by ``labels`` (``_labels``)."""
+    part = gettext("%(label)s: %(count)s (%(percent)s)")
+    percent = gettext("%(percent)s%%")
+    return ", ".join(
+        part
+        % {
+            "label": labels[segment.value],
+            "count": segment.count,
+            "percent": percent % {"percent": segment.percent},
+        }
         for segment in segments
         if segment.count or not skip_zero
-    ]
-    return ", ".join(parts)
+    )
+
+
+def _labels(swatches: Iterable[Swatch]) -> dict[str, str]:
+    """The progress values' names in the active language, translated once for all the
+    segments that name them (a goal's chart by period has a segment per period and value)."""
+    return {swatch.value: str(swatch.label) for swatch in swatches}
 
 
 @dataclass(frozen=True)
@@ -234,7 +246,8 @@ class ProgressDistribution:
         """The chart in words: what the picture shows, for screen readers."""
         if self.is_empty:
             return gettext("No published reports yet.")
-        return f"{_reports(self.total)}: {_summary(self.segments, skip_zero=False)}."
+        summary = _summary(self.segments, _labels(self.swatches), skip_zero=False)
+        return f"{_reports(self.total)}: {summary}."
 
 
 def progress_distribution(
@@ -301,9 +314,10 @@ class ProgressOverPeriods:
         if self.is_empty:
             return gettext("No published reports yet.")
         parts = []
+        labels = _labels(self.swatches)
         for bar in self.bars:
             if bar.total:
-                summary = _summary(bar.segments, skip_zero=True)
+                summary = _summary(bar.segments, labels, skip_zero=True)
                 parts.append(f"{bar.label}: {_reports(bar.total)}: {summary}.")
             else:
                 parts.append(f"{bar.label}: {gettext('No published reports yet.')}")
