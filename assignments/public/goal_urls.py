@@ -12,7 +12,7 @@ class TargetCodeConverter:
     """A target's code in its address, as the UN writes it: "11.6", "17.19", "7.a", "8.F".
     Any other address under a goal is not found without a query."""
 
-    regex = r"[0-9]{1,2}\.[0-9A-Za-z]{1,2}"
+    regex = goals.TARGET_CODE
 
     def to_python(self, value: str) -> str:
         return value

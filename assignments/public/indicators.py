@@ -55,7 +55,7 @@ from assignments.models import (
     breakdown_label,
     value_time_order_sql,
 )
-from assignments.selectors.indicators import Summary, summarise, with_targets
+from assignments.selectors.indicators import Summary, summarise
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget, GoalArea
 from malmo_portal.forms import Select
 from malmo_portal.templatetags.site_tags import path
@@ -199,7 +199,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     indicators = filter_indicators(
         Indicator.objects.select_related("measured_by").order_by("code"), filters
     )
-    rows = indicator_summaries(with_targets(indicators))
+    rows = indicator_summaries(indicators)
     if level := filters.get("level"):
         rows = [row for row in rows if row.assessment.level == level]
     return render(

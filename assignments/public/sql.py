@@ -16,10 +16,13 @@ from django.db import connection
 
 from assignments.models import (
     Assignment,
+    GoalProgressCount,
+    Indicator,
     Organisation,
     PublishedContribution,
     ReportingPeriod,
     Responsibility,
+    TargetReportCount,
 )
 from goals.models import Budget, GlobalGoal, GlobalTarget
 
@@ -38,6 +41,10 @@ def tables() -> dict[str, str]:
         "contribution": quote(PublishedContribution._meta.db_table),
         "assignment_goals": quote(Assignment.global_goals.through._meta.db_table),
         "assignment_targets": quote(Assignment.global_targets.through._meta.db_table),
+        "target_report_count": quote(TargetReportCount._meta.db_table),
+        "goal_progress_count": quote(GoalProgressCount._meta.db_table),
+        "indicator": quote(Indicator._meta.db_table),
+        "indicator_targets": quote(Indicator.global_targets.through._meta.db_table),
     }
 
 

@@ -56,7 +56,7 @@ from assignments.models import (
 )
 from assignments.selectors import prefetch
 from assignments.selectors.assignments import in_list_order
-from assignments.selectors.indicators import Summary, read_series, summarise, with_targets
+from assignments.selectors.indicators import Summary, read_series, summarise
 from assignments.selectors.pages import KeyFirstPaginator
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal
 from malmo_portal.forms import Select
@@ -180,22 +180,22 @@ def latest_reports(limit: int = 8) -> list[Report]:
 # Indicators of council goals, assignments and targets
 
 
-def indicators_with_series() -> QuerySet[Indicator]:
-    """Indicators as lists show them, with who measures them and their targets to reach
-    (``selectors.indicators.with_targets``): two queries for any number.
-    ``indicator_summaries`` reads their values."""
-    return with_targets(Indicator.objects.select_related("measured_by").order_by("code"))
+def indicators_as_listed() -> QuerySet[Indicator]:
+    """Indicators as lists show them, with who measures them: one query for any number.
+    ``indicator_summaries`` reads their values and targets to reach."""
+    return Indicator.objects.select_related("measured_by").order_by("code")
 
 
 def indicators_prefetch(lookup: str = "indicators") -> Prefetch:
-    """The indicators of council goals or assignments, as ``indicators_with_series``."""
-    return Prefetch(lookup, queryset=indicators_with_series())
+    """The indicators of council goals or assignments, as ``indicators_as_listed``."""
+    return Prefetch(lookup, queryset=indicators_as_listed())
 
 
 def indicator_summaries(indicators: Iterable[Indicator]) -> list[Summary]:
-    """Summaries of indicators read as ``indicators_with_series`` reads them: their values
-    are read for all of them in one query (``selectors.indicators.read_series``), or none
-    where they have been read already (``with_series``, or an earlier ``read_series``)."""
+    """Summaries of indicators read as ``indicators_as_listed`` reads them: their values
+    and targets to reach are read for all of them in two queries
+    (``selectors.indicators.read_series``), or none where they have been read already (an
+    earlier ``read_series``)."""
     indicators = list(indicators)
     read_series(indicators)
     return [summarise(indicator) for indicator in indicators]
@@ -542,9 +542,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if global_goals
             else "",
             "target_list": writer.target_list(global_targets) if global_targets else "",
-            "indicators": indicator_summaries(
-                indicators_with_series().filter(assignments=assignment)
-            )
+            "indicators": indicator_summaries(indicators_as_listed().filter(assignments=assignment))
             if assignment.has_indicators
             else [],
             "chart": chart,

@@ -66,14 +66,6 @@ def with_series(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     )
 
 
-def with_targets(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    """Indicators with their targets to reach, in year order: what ``summarise`` reads of
-    them besides their values, which ``read_series`` then reads for all of them at once."""
-    return indicators.prefetch_related(
-        Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
-    )
-
-
 # What ``summary_values`` reads, written as SQL: Django took about 2 ms to build that query
 # (its two windows and the filter on them) and the database a fraction of that to run it, on
 # every page that lists indicators. In the order of ``value_time_order`` (its SQL,
@@ -94,39 +86,63 @@ _SUMMARY_VALUES_SQL = """
 """
 
 
+_TARGETS_SQL = """
+    SELECT * FROM {target} WHERE indicator_id IN ({indicators}) ORDER BY indicator_id, year, id
+"""
+
+
 def read_series(indicators: Sequence[Indicator]) -> None:
     """
-    Give each of ``indicators`` that has none yet its ``headline_values``, as ``with_series``
-    prefetches them (``summary_values``: the first and the last two values of the headline
-    series, in time order): one query for all of them. A value's period is read with it as
-    far as a summary shows it, its name: the period's other fields are deferred, as
-    ``only("name")`` would leave them. An indicator listed twice (under two council goals)
-    is read once.
+    Give each of ``indicators`` what ``summarise`` reads of it besides its own fields, as
+    ``with_series`` prefetches it: its ``headline_values`` (``summary_values``: the first and
+    the last two values of the headline series, in time order) and its targets to reach (in
+    year order, as ``targets_to_reach``). Two queries for all of them, none for what was read
+    already; an indicator listed twice (under two council goals) is read once.
+
+    A value's period is read with it as far as a summary shows it, its name: the period's
+    other fields are deferred, as ``only("name")`` would leave them.
     """
+    quote = connection.ops.quote_name
     unread = [i for i in indicators if not hasattr(i, "headline_values")]
     ids = sorted({indicator.pk for indicator in unread})
-    if not ids:
-        return
-    quote = connection.ops.quote_name
-    sql = _SUMMARY_VALUES_SQL.format(
-        columns=", ".join(f"v.{quote(f.column)}" for f in IndicatorValue._meta.concrete_fields),
-        value=quote(IndicatorValue._meta.db_table),
-        period=quote(ReportingPeriod._meta.db_table),
-        indicators=", ".join(["%s"] * len(ids)),
-        in_order=value_time_order_sql("v", "p"),
-        reversed=value_time_order_sql("v", "p", descending=True),
-    )
-    series: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.raw(sql, ids):
-        if value.period_id is not None:
-            value.period = ReportingPeriod.from_db(
-                connection.alias,
-                ["id", "name"],
-                [value.period_id, value.period_name],  # type: ignore[attr-defined]
-            )
-        series[value.indicator_id].append(value)
-    for indicator in unread:
-        indicator.headline_values = series[indicator.pk]  # type: ignore[attr-defined]
+    if ids:
+        sql = _SUMMARY_VALUES_SQL.format(
+            columns=", ".join(f"v.{quote(f.column)}" for f in IndicatorValue._meta.concrete_fields),
+            value=quote(IndicatorValue._meta.db_table),
+            period=quote(ReportingPeriod._meta.db_table),
+            indicators=", ".join(["%s"] * len(ids)),
+            in_order=value_time_order_sql("v", "p"),
+            reversed=value_time_order_sql("v", "p", descending=True),
+        )
+        series: dict[int, list[IndicatorValue]] = defaultdict(list)
+        for value in IndicatorValue.objects.raw(sql, ids):
+            if value.period_id is not None:
+                value.period = ReportingPeriod.from_db(
+                    connection.alias,
+                    ["id", "name"],
+                    [value.period_id, value.period_name],  # type: ignore[attr-defined]
+                )
+            series[value.indicator_id].append(value)
+        for indicator in unread:
+            indicator.headline_values = series[indicator.pk]  # type: ignore[attr-defined]
+    without_targets = [i for i in indicators if not hasattr(i, "targets_to_reach")]
+    ids = sorted({indicator.pk for indicator in without_targets})
+    if ids:
+        sql = _TARGETS_SQL.format(
+            target=quote(IndicatorTarget._meta.db_table), indicators=", ".join(["%s"] * len(ids))
+        )
+        targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
+        for target in IndicatorTarget.objects.raw(sql, ids):
+            targets[target.indicator_id].append(target)
+        for indicator in without_targets:
+            indicator.targets_to_reach = targets[indicator.pk]  # type: ignore[attr-defined]
+
+
+def _targets_to_reach(indicator: Indicator) -> Sequence[IndicatorTarget]:
+    """The indicator's targets to reach in year order: as ``read_series`` read them, else as
+    ``with_series`` prefetched them."""
+    read: Sequence[IndicatorTarget] | None = getattr(indicator, "targets_to_reach", None)
+    return read if read is not None else list(indicator.targets.all())
 
 
 def public_indicators() -> QuerySet[Indicator]:
@@ -162,8 +178,8 @@ def points(values: list[IndicatorValue]) -> list[Point]:
 
 
 def summarise(indicator: Indicator) -> Summary:
-    """Summarise an indicator read through ``with_series`` (or with its whole headline series
-    in time order as ``headline_values``: the summary is the same)."""
+    """Summarise an indicator read through ``with_series`` or ``read_series`` (or with its
+    whole headline series in time order as ``headline_values``: the summary is the same)."""
     series: list[IndicatorValue] = indicator.headline_values  # type: ignore[attr-defined]
     line = points(series)
     baseline = (
@@ -171,7 +187,7 @@ def summarise(indicator: Indicator) -> Summary:
         if indicator.baseline_year is not None and indicator.baseline_value is not None
         else None
     )
-    targets = [Point(target.year, target.value) for target in indicator.targets.all()]
+    targets = [Point(target.year, target.value) for target in _targets_to_reach(indicator)]
     assessment = assess(
         series=line,
         higher_is_better=indicator.higher_is_better,

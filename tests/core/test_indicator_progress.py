@@ -11,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assignments.indicators import Point, assess, choose_target, trend
-from assignments.models import Indicator, IndicatorValue, ProgressLevel, ValueOrigin
+from assignments.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    ProgressLevel,
+    ValueOrigin,
+)
 from assignments.public.indicators import latest_values
 from assignments.selectors.indicators import (
     headline_values,
@@ -260,7 +266,8 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
                 ]
                 for i in by_sql
             ]
-        assert len(queries) == 1  # the values with their periods' names
+        # the values with their periods' names, and the targets to reach
+        assert len(queries) == 2
         orm_rows = [
             [
                 (v.pk, v.year, v.period_id, v.value, v.period and v.period.name)
@@ -269,6 +276,11 @@ def test_a_summary_of_three_values_is_the_summary_of_the_whole_series(indicators
             for i in with_series(Indicator.objects.filter(pk__in=ids).order_by("pk"))
         ]
         assert sql_rows == orm_rows
+        # ... and their targets to reach, in year order.
+        assert [[(t.pk, t.year, t.value) for t in i.targets_to_reach] for i in by_sql] == [
+            [(t.pk, t.year, t.value) for t in i.targets.all()]
+            for i in with_series(Indicator.objects.filter(pk__in=ids).order_by("pk"))
+        ]
         for indicator in made:
             full, summary = summarised_in_full(indicator), read[indicator.pk]
             assert len(summary.series) == min(len(full.series), 3)
@@ -289,14 +301,18 @@ def test_read_series_reads_each_indicator_once_and_never_again():
     add_values(first, {2020: 1, 2021: 2, 2022: 3, 2023: 4})
     # The same indicator twice (under two council goals), another, and one already read.
     twice = [Indicator.objects.get(pk=first.pk), Indicator.objects.get(pk=first.pk)]
+    IndicatorTarget.objects.create(indicator=first, year=2030, value=1)
+    IndicatorTarget.objects.create(indicator=first, year=2025, value=2)
     done = Indicator.objects.get(pk=second.pk)
     done.headline_values = []
+    done.targets_to_reach = []
     with CaptureQueriesContext(connection) as queries:
         read_series([*twice, done])
         read_series(twice)
-    assert len(queries) == 1
+    assert len(queries) == 2  # the values and the targets to reach, once
     assert [[v.year for v in i.headline_values] for i in twice] == [[2020, 2022, 2023]] * 2
-    assert done.headline_values == []
+    assert [[t.year for t in i.targets_to_reach] for i in twice] == [[2025, 2030]] * 2
+    assert done.headline_values == done.targets_to_reach == []
 
 
 @pytest.mark.django_db

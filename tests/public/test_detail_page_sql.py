@@ -9,10 +9,16 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assignments.models import (
     Assignment,
+    GoalProgressCount,
+    Indicator,
     MembershipRole,
     PublishedContribution,
     ReportingPeriod,
@@ -20,6 +26,7 @@ from assignments.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from assignments.public import sql
 from assignments.public.views import _assignment_rows, _organisation_rows
 from goals.models import GlobalGoal, GlobalTarget
 from tests import factories
@@ -179,59 +186,124 @@ def test_the_assignment_pages_rows_are_those_of_the_orm():
     assert [row[0] for row in rows["targets"]] == ["7.A", "11.1", "11.6", "13.2"]
 
 
-def orm_linked_assignments(goal: GlobalGoal, shown: int) -> tuple[list[tuple], int]:
-    """The goal page's assignments, read through the ORM as the page read them before."""
-    linked = Assignment.objects.filter(
-        Q(
-            pk__in=Assignment.global_goals.through.objects.filter(globalgoal=goal).values(
-                "assignment_id"
-            )
-        )
-        | Q(
-            pk__in=Assignment.global_targets.through.objects.filter(globaltarget__goal=goal).values(
-                "assignment_id"
-            )
-        )
-    ).order_by("-budget__year", "code", "pk")
-    rows = list(linked.values_list("pk", "code", "title", "budget__year"))
-    return rows[:shown], len(rows)
+# The goal and target pages' SQL (``goals._GOAL_PAGE_SQL``, ``_TARGET_SQL``,
+# ``TargetAssignments``, ``_indicators_of``, ``_TARGET_INDICATORS_SQL``) against the ORM.
+
+a_link_set = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # the budget
+        st.sampled_from(["A1", "A2", "B7", "C1", "M3", "Z9", "D4", "a1"]),  # its code
+        st.sets(st.sampled_from([11, 13])),  # goals it is linked to
+        st.sets(st.sampled_from(["11.1", "11.6", "11.a", "13.2"])),  # targets
+    ),
+    max_size=8,
+)
+
+
+def orm_assignment_count(goal: GlobalGoal) -> int:
+    return (
+        Assignment.objects.filter(Q(global_goals=goal) | Q(global_targets__goal=goal))
+        .distinct()
+        .count()
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("shown", [1, 3, 20])
-def test_the_goal_pages_assignments_are_those_of_the_orm(shown, monkeypatch):
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(links=a_link_set, per_page=st.integers(1, 4))
+def test_the_goal_and_target_pages_sql_gives_the_rows_of_the_orm(links, per_page):
     from assignments.public import goals
 
-    monkeypatch.setattr(goals, "ASSIGNMENTS_SHOWN", shown)
-    budgets = [factories.make_budget(year=year) for year in (2017, 2018, 2019)]
-    sdg = GlobalGoal.objects.sdg()
-    eleven, thirteen = sdg.get(number=11), sdg.get(number=13)
-    t116, t111, t132 = (
-        GlobalTarget.objects.get(goal__framework="sdg", code=code)
-        for code in ("11.6", "11.1", "13.2")
-    )
-    # Assignments of three budgets, with codes out of order, linked to goal 11 directly, by
-    # one or two of its targets, both ways, or only to goal 13.
-    links = [
-        ("B7", 0, [eleven], [t116]),
-        ("A2", 0, [], [t116, t111]),
-        ("C1", 1, [eleven], []),
-        ("A1", 1, [], [t116]),
-        ("Z9", 2, [], [t111]),
-        ("M3", 2, [eleven, thirteen], [t116, t132]),
-        ("D4", 2, [thirteen], [t132]),
-    ]
-    for code, budget, goals_linked, targets_linked in links:
-        assignment = factories.make_assignment(budget=budgets[budget], code=code)
-        assignment.global_goals.add(*goals_linked)
-        assignment.global_targets.add(*targets_linked)
+    with transaction.atomic():
+        budgets = [factories.make_budget(year=year) for year in (2017, 2018, 2019)]
+        targets = {t.code: t for t in GlobalTarget.objects.filter(goal__framework="sdg")}
+        sdg = {goal.number: goal for goal in GlobalGoal.objects.sdg()}
+        for n, (budget, code, goal_numbers, target_codes) in enumerate(links):
+            assignment = factories.make_assignment(budget=budgets[budget], code=f"{code}-{n}")
+            assignment.global_goals.add(*(sdg[number] for number in goal_numbers))
+            assignment.global_targets.add(*(targets[code] for code in target_codes))
+        indicator = factories.make_indicator(code="Z-last")
+        indicator.global_targets.add(targets["11.6"], targets["11.1"], targets["13.2"])
+        factories.make_indicator(code="A-first").global_targets.add(targets["11.6"])
 
-    for goal in (eleven, thirteen, sdg.get(number=1)):
-        rows, total = goals._linked_assignments(goal)
-        assert (rows, total) == orm_linked_assignments(goal, shown)
-        # Each target's count of linked assignments, as its page lists them.
-        counts = {row.target.pk: row.assignment_count for row in goals._targets_with_counts(goal)}
-        assert counts == {t.pk: t.assignments.count() for t in goal.targets.all()}
-    rows, total = goals._linked_assignments(eleven)
-    assert [row[1] for row in rows] == ["M3", "Z9", "A1", "C1", "A2", "B7"][:shown]
-    assert total == 6
+        for goal in (sdg[11], sdg[13], sdg[1]):
+            found = sql.rows_of_each(goals._GOAL_PAGE_SQL, {"goal": goal.pk})
+            assert found["assignment_count"] == [(orm_assignment_count(goal),)]
+            rows = goals._target_rows(goal, found["targets"])
+            ordered = list(goal.targets.order_by("position", "pk"))
+            assert [row.target.pk for row in rows] == [t.pk for t in ordered]
+            assert [row.assignment_count for row in rows] == [
+                t.assignments.count() for t in ordered
+            ]
+            assert [row.url for row in rows] == [
+                reverse("goals_public:sdg_target", args=[goal.number, t.code]) for t in ordered
+            ]
+            # The indicators of the goal's targets, each once, with the targets it follows.
+            followed = [
+                (i.code, [t.code for t in i.goal_targets]) for i in goals._indicators_of(goal)
+            ]
+            assert followed == [
+                (
+                    i.code,
+                    list(
+                        i.global_targets.filter(goal=goal)
+                        .order_by("position", "pk")
+                        .values_list("code", flat=True)
+                    ),
+                )
+                for i in Indicator.objects.filter(global_targets__goal=goal)
+                .distinct()
+                .order_by("code")
+            ]
+
+        for target in targets.values():
+            if target.goal.number not in (11, 13):
+                continue
+            (row,) = GlobalTarget.objects.raw(
+                goals._TARGET_SQL.format(**sql.tables()), [target.goal_id, target.code]
+            )
+            assert row.pk == target.pk
+            assert row.assignment_count == target.assignments.count()
+            assert row.report_count == 0
+            orm = list(
+                target.assignments.order_by("-budget__year", "code", "pk").values_list(
+                    "pk", "code", "title", "budget__year"
+                )
+            )
+            linked = goals.TargetAssignments(target.pk, row.assignment_count)
+            assert len(linked) == len(orm)
+            for start in range(0, len(orm) + 1, per_page):
+                assert linked[start : start + per_page] == orm[start : start + per_page]
+            assert list(linked) == orm  # one at a time, as a sequence
+            indicators = GlobalTarget.objects.raw(
+                goals._TARGET_INDICATORS_SQL.format(**sql.tables()), [target.pk]
+            )
+            assert [i.code for i in indicators] == list(
+                target.indicators.order_by("code").values_list("code", flat=True)
+            )
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_goal_page_reads_its_progress_by_period_as_stored():
+    from assignments.public import goals
+
+    budget = factories.make_budget(year=2019)
+    later = factories.make_period(budget=budget, name="Helår", deadline=datetime.date(2019, 12, 1))
+    first = factories.make_period(
+        budget=budget, name="Tertial 1", deadline=datetime.date(2019, 5, 1)
+    )
+    eleven = GlobalGoal.objects.sdg().get(number=11)
+    for period, progress, reports in [
+        (later, "on_track", 2),
+        (first, "at_risk", 1),
+        (first, "completed", 4),
+    ]:
+        GoalProgressCount.objects.create(
+            goal=eleven, period=period, progress=progress, reports=reports
+        )
+    found = sql.rows_of_each(goals._GOAL_PAGE_SQL, {"goal": eleven.pk})
+    assert goals._progress(found["progress"]) == [
+        (ReportingPeriod.label("Tertial 1", 2019), {"at_risk": 1, "completed": 4}),
+        (ReportingPeriod.label("Helår", 2019), {"on_track": 2}),
+    ]

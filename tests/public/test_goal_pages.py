@@ -285,9 +285,11 @@ def test_a_goals_page_lists_its_targets_and_what_contributes_to_each(client, wor
     hero = html[html.index('class="goal-hero') : html.index("</h1>")]
     assert 'class="goal-hero sdg-11"' in hero and "Goal 11" in hero
     assert "Make cities and human settlements inclusive, safe, resilient and sustainable" in html
-    assignments = text(section(html, "assignments"))
-    assert "2018:1 Integrera de globala målen" in assignments and "2018:4 Kuststaden" in assignments
     contributions = section(html, "targets")
+    # The goal's assignments are listed on its targets' pages and in the list of assignments,
+    # filtered by the goal's number, which the page links to.
+    assert 'href="/en/assignments/?goal=11"' in contributions
+    assert "/en/assignments/" + str(assignment.pk) not in html
     assert contributions.count('class="target-contribution"') == 2
     # Each target says how much contributes to it and links to its page, which lists it.
     first = section(html, "target-11.6")
@@ -351,7 +353,10 @@ def test_targets_nothing_contributes_to_are_listed_apart(client, world):
 def test_a_goal_nothing_contributes_to_says_so_everywhere(client):
     html = get(client, "goals_public:sdg_detail", 5)
 
-    assert "No assignment is linked to this goal yet." in html
+    assert "Assignments 0 Published reports 0" in text(
+        html[html.index('<dl class="goal-facts">') : html.index("</dl>")]
+    )
+    assert "?goal=" not in html  # no link to an empty list
     assert "No published reports yet." in section(html, "progress")
     assert "No assignment or published report contributes to the goal's targets yet." in html
     gaps = section(html, "gaps")
@@ -464,15 +469,15 @@ def build(world: World, *, prefix: str, organisations: int, reports_each: int) -
     [
         ("goals_public:sdg_list", [], 4),
         ("goals_public:mdg_list", [], 4),
-        # The goal, its targets with their counts of assignments and of published reports,
-        # the first assignments with their count, the stored progress counts per period
-        # with their periods, and the indicators of its targets (none here;
+        # The goal, the count of its assignments, its targets with their counts of
+        # assignments and of published reports, the stored progress counts per period with
+        # their periods, and the indicators of its targets (none here;
         # test_indicator_pages.py).
         ("goals_public:sdg_detail", [11], 5),
         ("goals_public:mdg_detail", [1], 5),
-        # The target with its count of published reports, the count of its assignments and
-        # a page of them, the ids of its newest published reports and those reports, and
-        # its indicators (none here).
+        # The goal, the target with its counts of published reports and of assignments, a
+        # page of its assignments, the ids of its newest published reports and those
+        # reports, and its indicators (none here).
         ("goals_public:sdg_target", [11, "11.1"], 6),
         # Nothing is linked to a Millennium target: no page of assignments, no reports.
         ("goals_public:mdg_target", [1, "1.A"], 4),
@@ -531,42 +536,46 @@ def test_signed_in_visitors_get_fresh_goal_pages(client, world):
     assert "X-Cache" not in response
 
 
-def test_a_goal_page_shows_the_first_assignments_and_counts_the_rest(client, world):
-    from assignments.public.goals import ASSIGNMENTS_SHOWN
-
+def test_a_goal_page_counts_its_assignments_and_links_to_the_list_of_them(client, world):
     organisation = world.organisation("Miljönämnden")
-    for _ in range(ASSIGNMENTS_SHOWN + 2):
-        assignment = world.assignment([organisation], goals=[sdg(11)], targets=[target("11.6")])
-        world.report(assignment, organisation, targets=[target("11.6")])
+    # Linked to the goal itself, to one of its targets, both, or to another goal only.
+    world.assignment([organisation], goals=[sdg(11)])
+    world.assignment([organisation], goals=[sdg(11)])
+    world.assignment([organisation], targets=[target("11.6")])
+    both = world.assignment([organisation], goals=[sdg(11)], targets=[target("11.6")])
+    world.assignment([organisation], goals=[sdg(13)], targets=[target("13.2")])
+    world.report(both, organisation, targets=[target("11.6")])
 
     html = fresh_get(client, "goals_public:sdg_detail", 11)
 
-    total = ASSIGNMENTS_SHOWN + 2
-    assignments = section(html, "assignments")
-    assert len(re.findall(r'href="/en/assignments/\d+/', assignments)) == ASSIGNMENTS_SHOWN
-    assert "and 2 more assignments" in text(assignments)
+    facts = text(html[html.index('<dl class="goal-facts">') : html.index("</dl>")])
+    assert facts == "Targets 10 Targets with contributions 1 Assignments 4 Published reports 1"
+    assert "Assignments 2 Published reports 1" in text(section(html, "target-11.6"))
     # The list it links to is filtered by the goal's number.
-    assert 'href="/en/assignments/?goal=11"' in assignments
-    assert f"Assignments {total} Published reports {total}" in text(section(html, "target-11.6"))
-    # The facts count everything, not only what is listed.
-    assert f"<dd>{total}</dd>" in html
+    assert 'href="/en/assignments/?goal=11"' in section(html, "targets")
+
+
+def test_a_goal_page_links_to_the_list_also_when_no_target_has_an_assignment(client, world):
+    world.assignment([world.organisation("Miljönämnden")], goals=[sdg(11)])
+
+    html = fresh_get(client, "goals_public:sdg_detail", 11)
+
+    targets = section(html, "targets")
+    assert "No assignment or published report contributes to the goal's targets yet." in targets
+    assert 'href="/en/assignments/?goal=11"' in targets
 
 
 def test_a_millennium_goals_page_has_no_link_to_a_list_it_cannot_filter(client, world):
-    from assignments.public.goals import ASSIGNMENTS_SHOWN
-
     organisation = world.organisation("Miljönämnden")
     mdg = GlobalGoal.objects.get(framework="mdg", number=7)
-    for _ in range(ASSIGNMENTS_SHOWN + 1):
+    for _ in range(3):
         world.assignment([organisation], goals=[mdg], targets=[target("7.A", "mdg")])
 
     html = fresh_get(client, "goals_public:mdg_detail", 7)
 
-    assignments = section(html, "assignments")
-    assert "and 1 more assignment" in text(assignments)
-    assert "?goal=" not in assignments
+    assert "?goal=" not in html
     row = section(html, "target-7.A")
-    assert f"Assignments {ASSIGNMENTS_SHOWN + 1} Published reports 0" in text(row)
+    assert "Assignments 3 Published reports 0" in text(row)
     assert f'href="{url("goals_public:mdg_target", 7, "7.A")}"' in row
 
 

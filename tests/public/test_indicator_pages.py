@@ -797,9 +797,9 @@ def test_the_list_makes_the_same_queries_for_ten_times_the_indicators(
         # as without indicators (which it knows it has with the assignment), and the
         # assignment's indicators, series and targets
         ("public:assignment_detail", ["assignment"], 6 + 3),
-        # as without indicators (test_goal_pages.py: the goal's targets they follow among
-        # them), and the indicators of the goal's targets, their series and targets to reach
-        ("goals_public:sdg_detail", [13], 5 + 3),
+        # as without indicators (test_goal_pages.py), and the indicators of the goal's
+        # targets with the targets they follow, their series and their targets to reach
+        ("goals_public:sdg_detail", [13], 4 + 3),
     ],
 )
 def test_the_pages_that_list_indicators_make_the_same_queries_for_more(
