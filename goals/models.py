@@ -221,6 +221,11 @@ class GlobalGoal(models.Model):
         return localized(self, "text")
 
 
+# A target's code as the UN writes it: "11.6", "17.19", "7.a", "8.F" (a regular expression).
+# It is how a target stands in its page's address and in the API's filters.
+TARGET_CODE = r"[0-9]{1,2}\.[0-9A-Za-z]{1,2}"
+
+
 class GlobalTarget(models.Model):
     """A target (delmål) of a global goal, coded like "11.6", "7.a" or "8.F"."""
 

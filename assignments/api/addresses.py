@@ -8,15 +8,20 @@ once per process and language with a sentinel in place of its argument, and fill
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from goals.models import TARGET_CODE
+
 LANGUAGES = ("sv", "en")
 _SENTINEL = "2147483647"
 _SLUG_SENTINEL = "api-address-sentinel"
+# A target's code as its page's address takes it.
+_TARGET_CODE = re.compile(TARGET_CODE)
 
 
 @functools.cache
@@ -28,6 +33,21 @@ def _template(viewname: str, language: str, argument: str | None) -> str:
         sentinel = _SLUG_SENTINEL if argument == "slug" else int(_SENTINEL)
         path = reverse(viewname, args=[sentinel]).replace("{", "{{").replace("}", "}}")
     return path.replace(str(sentinel), "{}", 1)
+
+
+# A target's code in its page's address while the route is reversed (any code the route's
+# converter takes; the goal's number is the sentinel).
+_CODE_SENTINEL = "99.99"
+
+
+@functools.cache
+def _target_template(viewname: str, language: str) -> str:
+    """The path of a target's page ``viewname`` with ``{number}`` and ``{code}`` in the
+    places of its goal's number and its code."""
+    with translation.override(language):
+        path = reverse(viewname, args=[int(_SENTINEL), _CODE_SENTINEL])
+    path = path.replace("{", "{{").replace("}", "}}")
+    return path.replace(_SENTINEL, "{number}", 1).replace(_CODE_SENTINEL, "{code}", 1)
 
 
 class Addresses:
@@ -51,6 +71,19 @@ class Addresses:
             pages[language] = (
                 self.root + (path if argument is None else path.format(argument)) + suffix
             )
+        return pages
+
+    def target_page(self, viewname: str, number: int, code: str) -> dict:
+        """A target's public page (``viewname``, of a goal ``number``) in Swedish and
+        English. A code its route does not take is reversed, and so refused."""
+        pages = {}
+        for language in LANGUAGES:
+            if _TARGET_CODE.fullmatch(code):
+                path = _target_template(viewname, language).format(number=int(number), code=code)
+            else:
+                with translation.override(language):
+                    path = reverse(viewname, args=[number, code])
+            pages[language] = self.root + path
         return pages
 
     def page_if_any(self, viewname: str, argument: object = None, suffix: str = "") -> dict | None:

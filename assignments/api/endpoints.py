@@ -61,6 +61,7 @@ from assignments.selectors import prefetch
 from assignments.selectors.assignments import in_list_order
 from assignments.selectors.indicators import summarise, with_series, with_sources
 from assignments.selectors.pages import read_page
+from goals import models as goals_models
 from goals.models import Budget, CouncilGoal, Framework, GlobalGoal, GlobalTarget
 
 from . import schemas
@@ -244,7 +245,7 @@ SdgFilter = Query(None, ge=1, le=17, description=N_("Only those linked to this A
 MdgFilter = Query(None, ge=1, le=8, description=N_("Only those linked to this Millennium goal."))
 # An organisation's slug (its SlugField holds at most 200 characters).
 SLUG = r"^[-a-zA-Z0-9_]{1,200}$"
-TARGET_CODE = r"^[0-9]{1,2}\.[0-9a-zA-Z]{1,2}$"
+TARGET_CODE = f"^{goals_models.TARGET_CODE}$"
 SdgTargetFilter = Query(
     None,
     pattern=TARGET_CODE,

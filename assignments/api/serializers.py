@@ -166,8 +166,8 @@ class Serializer:
             "framework": goal.framework,
             "code": target.code,
             "url": self.at.api(f"{goal.framework}_target", target.code),
-            "page": self.at.page(
-                f"goals_public:{goal.framework}_detail", goal.number, f"#target-{target.code}"
+            "page": self.at.target_page(
+                f"goals_public:{goal.framework}_target", goal.number, target.code
             ),
         }
 

@@ -3,6 +3,8 @@
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from goals.models import TARGET_CODE
+
 from . import goals
 
 app_name = "goals_public"
@@ -12,7 +14,7 @@ class TargetCodeConverter:
     """A target's code in its address, as the UN writes it: "11.6", "17.19", "7.a", "8.F".
     Any other address under a goal is not found without a query."""
 
-    regex = goals.TARGET_CODE
+    regex = TARGET_CODE
 
     def to_python(self, value: str) -> str:
         return value

@@ -47,7 +47,7 @@ from assignments.models import (
     Report,
     ReportingPeriod,
 )
-from goals.models import Framework, GlobalGoal, GlobalTarget
+from goals.models import TARGET_CODE, Framework, GlobalGoal, GlobalTarget
 from goals.templatetags.goals_tags import localized
 
 from . import charts, sql
@@ -413,9 +413,7 @@ class FollowedTarget(NamedTuple):
     code: str
 
 
-# A target's code as the UN writes it ("11.6", "17.19", "7.a", "8.F"), which is how it stands
-# in its page's address (``goal_urls.TargetCodeConverter``).
-TARGET_CODE = r"[0-9]{1,2}\.[0-9A-Za-z]{1,2}"
+# A target's code, as its page's address takes it (``goal_urls.TargetCodeConverter``).
 _TARGET_CODE = re.compile(TARGET_CODE)
 
 

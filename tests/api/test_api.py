@@ -375,3 +375,35 @@ def test_queries_do_not_grow_with_the_data_or_the_page(
         url = f"{path.format(org=org)}{'&' if '?' in path else '?'}"
         assert _queries(client, f"{url}limit=20") == small[path], path
         assert _queries(client, f"{url}limit=100") == small[path], path
+
+
+# Links to the public pages
+
+
+@pytest.mark.parametrize(
+    ("framework", "path", "swedish", "english"),
+    [
+        (
+            "sdg",
+            "/api/v1/sdg/targets/11.a",
+            "/agenda-2030/mal/11/delmal/11.a/",
+            "/en/agenda-2030/goals/11/targets/11.a/",
+        ),
+        (
+            "mdg",
+            "/api/v1/mdg/targets/7.A",
+            "/millenniemalen/mal/7/delmal/7.A/",
+            "/en/millennium-goals/goals/7/targets/7.A/",
+        ),
+    ],
+)
+def test_a_target_links_to_its_own_page_in_both_languages(
+    db, client, framework, path, swedish, english
+):
+    found = get(client, path).json()
+    assert found["page"] == {
+        "sv": f"http://testserver{swedish}",
+        "en": f"http://testserver{english}",
+    }
+    for address in found["page"].values():
+        assert client.get(address.removeprefix("http://testserver")).status_code == 200
