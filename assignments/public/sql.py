@@ -1,8 +1,9 @@
 """
-The detail pages' queries written as SQL (the organisation, assignment and goal pages'), for
-the few places where Django took longer to build a query than the database took to run it
-(docs/performance.md, "Queries"). The SQL is the same on SQLite and PostgreSQL; it names its
-tables in braces (``{assignment}``), filled in here, quoted for the database, from the models.
+The detail pages' queries written as SQL (the organisation, assignment, goal and target
+pages'), for the few places where Django took longer to build a query than the database took
+to run it (docs/performance.md, "Queries"). The SQL is the same on SQLite and PostgreSQL; it
+names its tables in braces (``{assignment}``), filled in here, quoted for the database, from
+the models.
 Each query is held by a test to the ORM query it stands for, on both databases. (The
 indicator page's SQL, in ``indicators.py``, and the report form's target picker name their
 own tables.)
