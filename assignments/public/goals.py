@@ -11,7 +11,9 @@ changes nothing here until it is published.
 A goal's page names each of its targets with how many assignments and published reports
 contribute to it, and links to the target's own page, which lists them: every assignment
 linked to the target (a page at a time), its newest published reports and the indicators
-that follow it up. A goal's page thus stays the same size however much contributes.
+that follow it up. It counts the goal's assignments and (an Agenda 2030 goal) links to the
+list of assignments filtered by the goal, rather than listing some of them. A goal's page
+thus stays the same size however much contributes.
 
 Each page makes the same number of queries however much data there is, and is cached for
 anonymous visitors until something is published (``caching.public_page``).

@@ -1,8 +1,9 @@
 """The detail pages' SQL gives the rows of the ORM queries it stands for, on SQLite and
 PostgreSQL, each in its order: the organisation page's (``views._ORGANISATION_SQL``: the
 organisation's assignments, the targets of its published reports and the goals its work
-touches) and the assignment page's (``views._ASSIGNMENT_SQL``: its organisations, its budget's
-periods, its goals and its targets)."""
+touches), the assignment page's (``views._ASSIGNMENT_SQL``: its organisations, its budget's
+periods, its goals and its targets), and the goal and target pages' (``goals._GOAL_PAGE_SQL``
+and the target page's, for links drawn by hypothesis)."""
 
 from __future__ import annotations
 
