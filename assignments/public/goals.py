@@ -57,9 +57,6 @@ from .detail_rows import periods_chart
 from .rows import assignment_link, report_link
 from .views import indicator_summaries
 
-# A goal's page stays the same size however much contributes to it: its first assignments,
-# and for each target the counts and a link to the target's page.
-ASSIGNMENTS_SHOWN = 20
 # A target's page: its assignments a page at a time, and its newest published reports.
 TARGET_ASSIGNMENTS_PER_PAGE = 20
 TARGET_REPORTS_SHOWN = 10
