@@ -181,9 +181,10 @@ def latest_reports(limit: int = 8) -> list[Report]:
 
 
 def indicators_as_listed() -> QuerySet[Indicator]:
-    """Indicators as lists show them, with who measures them: one query for any number.
-    ``indicator_summaries`` reads their values and targets to reach."""
-    return Indicator.objects.select_related("measured_by").order_by("code")
+    """Indicators as the council goal and assignment pages list them, in code order: one
+    query for any number. ``indicator_summaries`` reads their values and targets to reach;
+    nothing there shows who measures them (the indicator list reads that itself)."""
+    return Indicator.objects.order_by("code")
 
 
 def indicators_prefetch(lookup: str = "indicators") -> Prefetch:
