@@ -16,10 +16,11 @@ from pathlib import PurePath
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
@@ -39,6 +40,34 @@ from goals.models import (
 )
 
 
+def _permissions_sql() -> str:
+    """A user's own permissions and their groups', as (app label, codename): what Django's
+    ModelBackend reads in two queries, in one. Written as SQL: on every signed-in page,
+    building the same query with the ORM took five times as long as running it
+    (docs/performance.md). The tables and columns are the models' own."""
+    quote = connection.ops.quote_name
+    own = User._meta.get_field("user_permissions")
+    groups = User._meta.get_field("groups")
+    granted = Group._meta.get_field("permissions")
+    own_table = quote(User.user_permissions.through._meta.db_table)
+    groups_table = quote(User.groups.through._meta.db_table)
+    granted_table = quote(Group.permissions.through._meta.db_table)
+    return f"""
+        SELECT ct.app_label, p.codename
+        FROM {quote(Permission._meta.db_table)} p
+        INNER JOIN {quote(ContentType._meta.db_table)} ct ON ct.id = p.content_type_id
+        WHERE p.id IN (
+            SELECT {quote(own.m2m_reverse_name())} FROM {own_table}
+            WHERE {quote(own.m2m_column_name())} = %s
+            UNION
+            SELECT g.{quote(granted.m2m_reverse_name())} FROM {granted_table} g
+            INNER JOIN {groups_table} u
+                ON u.{quote(groups.m2m_reverse_name())} = g.{quote(granted.m2m_column_name())}
+            WHERE u.{quote(groups.m2m_column_name())} = %s
+        )
+    """
+
+
 class User(AbstractUser):
     """A person who signs in: a reporter of an organisation, a reviewer, or an administrator."""
 
@@ -56,19 +85,17 @@ class User(AbstractUser):
     def has_perm(self, perm, obj=None) -> bool:
         # Django's ModelBackend reads an active user's permissions in two queries (their own,
         # then their groups') and keeps the set on the user as ``_perm_cache``; every
-        # signed-in page asks whether the user reviews. The same set, read in one query.
+        # signed-in page asks whether the user reviews. The same set, read in one query
+        # (_permissions_sql).
         if (
             obj is None
             and self.is_active
             and not self.is_superuser
             and not hasattr(self, "_perm_cache")
         ):
-            rows = (
-                Permission.objects.filter(Q(user=self) | Q(group__user=self))
-                .values_list("content_type__app_label", "codename")
-                .order_by()
-                .distinct()
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(_permissions_sql(), [self.pk, self.pk])
+                rows = cursor.fetchall()
             self._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return super().has_perm(perm, obj)
 
