@@ -94,7 +94,7 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             def option_attrs(option_id: str | None, selected: bool) -> str:
                 own = dict(widget_attrs_, checked=True) if selected else dict(widget_attrs_)
                 if "id" in own:
-                    own["id"] = option_id
+                    own["id"] = mark_safe(option_id)  # already HTML, as below
                 return widget_attrs(own)
 
         else:
@@ -104,12 +104,16 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             after = widget_attrs({key: widget_attrs_[key] for key in keys[place + 1 :]})
 
             def option_attrs(option_id: str | None, selected: bool) -> str:
-                own_id = "" if place == len(keys) else widget_attrs({"id": option_id})
+                # option_id is already HTML: the escaped widget id and two numbers
+                own_id = "" if place == len(keys) else f' id="{option_id}"'
                 return f"{before}{own_id}{after}{' checked' if selected else ''}"
 
         page_language = (get_language() or "").split("-")[0]
         linked_note = html_text(gettext("linked to the assignment"))
         name_html = html_text(name)
+        # Each box's id is the widget's and two numbers: escaped once, not once per box.
+        id_html = html_text(widget_id) if widget_id else widget_id
+        has_id = "id" in widget_attrs_
         parts = [
             f'<div class="target-picker" id="{html_text(widget_id)}">'
             if widget_id
@@ -134,18 +138,23 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
                 '<ul class="target-group__list">'
             )
             for subindex, (option_value, label) in enumerate(options):
-                option_id = f"{widget_id}_{index}_{subindex}" if widget_id else widget_id
+                option_id = f"{id_html}_{index}_{subindex}" if id_html else id_html
                 text = label.text
                 # goals_tags.lang_marked, with the page's language looked up once
                 if text.text and text.lang != page_language:
                     text_html = f'<span lang="{text.lang}">{html_text(text.text)}</span>'
                 else:
                     text_html = html_text(text.text)
-                value_attr = "" if option_value is None else f' value="{html_text(option_value)}"'
+                if option_value is None:
+                    value_attr = ""
+                elif type(option_value) is int:  # a target's key: nothing to escape
+                    value_attr = f' value="{option_value}"'
+                else:
+                    value_attr = f' value="{html_text(option_value)}"'
                 parts.append(
                     f'<li><input type="{self.input_type}" name="{name_html}"'
                     f"{value_attr}{option_attrs(option_id, selected[subindex])}>"
-                    f'<label for="{html_text(option_id if "id" in widget_attrs_ else "")}">'
+                    f'<label for="{option_id if has_id else ""}">'
                     f'<span class="target-list__code">{html_text(label.code)}</span> '
                     f"{text_html}</label></li>"
                 )

@@ -108,6 +108,7 @@ def test_a_goal_linked_by_one_of_its_targets_comes_first_and_open(draft):
         {"class": "wide", "id": "picker", "aria-describedby": "a b", "required": True},
         {"id": "picker", "checked": False, "disabled": True},
         {"id": None},
+        {"id": 'a"b&<c>'},  # escaped once for all the boxes
     ],
 )
 def test_the_picker_writes_its_templates_markup_for_any_attributes(draft, attrs):
