@@ -308,3 +308,23 @@ def test_the_goal_page_reads_its_progress_by_period_as_stored():
         (ReportingPeriod.label("Tertial 1", 2019), {"at_risk": 1, "completed": 4}),
         (ReportingPeriod.label("Helår", 2019), {"on_track": 2}),
     ]
+
+
+@pytest.mark.django_db
+def test_the_goal_pages_read_each_goal_as_the_orm_does():
+    """``goals._goal`` reads every field of every goal of both frameworks as the ORM does,
+    and a number no goal has is a 404."""
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+
+    from assignments.public import goals
+
+    every_goal = list(GlobalGoal.objects.all())
+    assert len(every_goal) == 17 + 8
+    for orm in every_goal:
+        read = goals._goal(orm.framework, orm.number)
+        assert model_to_dict(read) == model_to_dict(orm)
+        assert read.pk == orm.pk and read._state.adding is False
+    for framework, number in (("sdg", 18), ("mdg", 9), ("sdg", 0)):
+        with pytest.raises(Http404):
+            goals._goal(framework, number)
