@@ -133,11 +133,17 @@ def _swatches(chart_id: str) -> tuple[Swatch, ...]:
     )
 
 
+# The progress values in their order: ``Progress.values`` builds the list anew at each call,
+# which cost more than the rest of a chart's bar.
+_PROGRESS_VALUES = tuple(Progress.values)
+_KNOWN_PROGRESS = frozenset(_PROGRESS_VALUES)
+
+
 def _checked_counts(counts: Mapping[str, int]) -> list[int]:
-    unknown = set(counts) - set(Progress.values)
+    unknown = counts.keys() - _KNOWN_PROGRESS
     if unknown:
         raise ValueError(f"Not progress values: {sorted(unknown)}")
-    values = [int(counts.get(value, 0)) for value in Progress.values]
+    values = [int(counts.get(value, 0)) for value in _PROGRESS_VALUES]
     if any(value < 0 for value in values):
         raise ValueError("Counts cannot be negative.")
     return values

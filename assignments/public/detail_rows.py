@@ -338,6 +338,7 @@ def periods_chart(chart: ProgressOverPeriods) -> SafeString:
         for s in chart.swatches
     )
     height = int(chart.height)
+    fills = {s.value: f"url(#{escape(s.pattern_id)})" for s in chart.swatches}
     bars = "".join(
         '<li class="chart__row">'
         f'<span class="chart__row-label">{escape(bar.label)} '
@@ -348,7 +349,7 @@ def periods_chart(chart: ProgressOverPeriods) -> SafeString:
         'fill="#f4f5f8"/>'
         + "".join(
             f'<rect x="{escape(segment.x_attr)}" y="0" width="{escape(segment.width_attr)}" '
-            f'height="{height}" fill="url(#{escape(segment.swatch.pattern_id)})" '
+            f'height="{height}" fill="{fills[segment.value]}" '
             'stroke="#ffffff" stroke-width="3"/>'
             for segment in bar.drawn_segments
         )
