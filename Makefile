@@ -98,7 +98,7 @@ restore: install  ## Restore the newest backup over the database and uploaded fi
 # The public pages under gunicorn (cached and uncached), the review queue, the streamed
 # export's memory and the queries per page, at city scale and at ten times that, each figure
 # with its target (bench/suite.py). Needs wrk and a PostgreSQL server on which it may create
-# the databases malmo_bench_1x and malmo_bench_10x (BENCH_POSTGRES_URL); about 20 minutes.
+# the databases malmo_bench_1x and malmo_bench_10x (BENCH_POSTGRES_URL); about 30 minutes.
 bench: install  ## Benchmarks on PostgreSQL with wrk: pages, review queue, export, queries
 	$(BIN)/python bench/suite.py
 

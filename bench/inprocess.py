@@ -22,8 +22,9 @@ disabled (``CACHE_URL=dummycache://``, which ``bench/suite.py`` sets), it measur
 
 It prints the results as JSON (or writes them to ``--output``). ``--show-queries PAGE``
 prints the SQL of one page instead, e.g. to find an N+1 query. ``--times-only`` measures
-only each page's median time, public and signed-in: ``bench/suite.py`` runs it several
-times at each scale, alternating the scales, for the in-process growth (see ``page_times``).
+only each page's median time and its time over the no-query reference page's, public and
+signed-in: ``bench/suite.py`` runs it several times at each scale, alternating the scales,
+for the in-process growth (see ``page_times``).
 """
 
 from __future__ import annotations
@@ -228,21 +229,52 @@ def signed_in(pages: dict) -> dict:
     return result
 
 
+def paired_time(client, path: str, reference: str) -> dict[str, float]:
+    """The median time to serve ``path``, and the median of its time over the reference
+    page's, requested just before and just after each request to it (``per_reference``)."""
+
+    def timed(address: str) -> float:
+        started = time.perf_counter()
+        response = client.get(address)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (address, response.status_code)
+        return elapsed
+
+    timed(path)  # warm: imports, templates, content types
+    around = [timed(reference)]
+    times = []
+    for _ in range(PAGE_RUNS):
+        times.append(timed(path))
+        around.append(timed(reference))
+    ratios = [t / ((a + b) / 2) for t, a, b in zip(times, around, around[1:], strict=False)]
+    return {"median_s": statistics.median(times), "per_reference": statistics.median(ratios)}
+
+
 def page_times(manifest: dict) -> dict:
-    """The median time of each public and signed-in page, nothing else.
+    """The median time of each public and signed-in page, and its time over the reference
+    page's (``paired_time``).
 
     A page's time differs by up to 15 % from one Python process to the next (where each
     process puts its objects, string hashes; the machine's state), so two processes, one
     per scale, minutes apart, can show growth that is not there: the goal page came out at
     1.29x that way while the two scales timed alternately in one session gave 1.10x. The
     suite runs this in fresh processes, the scales alternately, and compares the medians.
+    And the machine's own speed can change by a fifth from one second to the next (a host
+    shared with other machines): each request is timed against the reference page (the
+    accessibility statement, which makes no query, the same at every scale) requested just
+    before and after it, a ratio the machine's speed leaves as it is.
     """
     from django.test import Client
 
+    from assignments.models import User
+
+    reference = manifest["pages"]["reference"]
     client = Client()
-    times = {name: page_queries(client, path)[1] for name, path in manifest["pages"].items()}
-    for name, page in signed_in(manifest.get("signed_in", {})).items():
-        times[name] = page["median_s"]
+    times = {name: paired_time(client, path, reference) for name, path in manifest["pages"].items()}
+    for name, page in manifest.get("signed_in", {}).items():
+        signed = Client()
+        signed.force_login(User.objects.get(username=page["user"]))
+        times[name] = paired_time(signed, page["path"], reference)
     return times
 
 
