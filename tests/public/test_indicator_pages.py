@@ -491,8 +491,11 @@ def test_the_page_links_what_the_indicator_follows_up(client, data):
     html = section(page(client, "public:indicator_detail", "N00401"), "follows")
     assert f"{url('public:council_goals')}?year=2018#council-goal-{data.goal.pk}" in html
     assert url("public:assignment_detail", data.assignment.pk) in html
-    assert f"{url('goals_public:sdg_detail', 13)}#indicators" in html
+    # Each target links to its own page, which lists the indicators that follow it up.
+    target_page = url("goals_public:sdg_target", 13, "13.2")
+    assert f'href="{target_page}"' in html
     assert ">13.2<" in html
+    assert "N00401" in client.get(target_page).content.decode()
 
 
 def test_an_unknown_indicator_is_not_found(client, data):
