@@ -172,16 +172,13 @@ def indicator_page(client, path: str, manifest: dict) -> dict:
 
 def review_queue(reviewer: str) -> dict:
     from django.db import connection, reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import translation
 
-    from assignments.models import User
     from assignments.review.reports import queue_filters
 
-    client = Client()
-    client.force_login(User.objects.get(username=reviewer))
+    client = client_of(reviewer)
     with translation.override("sv"):
         url = f"{reverse('admin:assignments_report_changelist')}?{urlencode(queue_filters())}"
     response = client.get(url)  # warm: the session, content types, templates
@@ -213,17 +210,23 @@ def review_queue(reviewer: str) -> dict:
     }
 
 
-def signed_in(pages: dict) -> dict:
-    """The signed-in pages (``generate.signed_in_pages``), each as its user: queries, median
-    time and size, as for the public pages."""
+def client_of(username: str):
+    """A test client signed in as ``username``."""
     from django.test import Client
 
     from assignments.models import User
 
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def signed_in(pages: dict) -> dict:
+    """The signed-in pages (``generate.signed_in_pages``), each as its user: queries, median
+    time and size, as for the public pages."""
     result = {}
     for name, page in pages.items():
-        client = Client()
-        client.force_login(User.objects.get(username=page["user"]))
+        client = client_of(page["user"])
         n, seconds, _sql, size = page_queries(client, page["path"])
         result[name] = {**page, "queries": n, "median_s": seconds, "bytes": size}
     return result
@@ -266,15 +269,11 @@ def page_times(manifest: dict) -> dict:
     """
     from django.test import Client
 
-    from assignments.models import User
-
     reference = manifest["pages"]["reference"]
     client = Client()
     times = {name: paired_time(client, path, reference) for name, path in manifest["pages"].items()}
     for name, page in manifest.get("signed_in", {}).items():
-        signed = Client()
-        signed.force_login(User.objects.get(username=page["user"]))
-        times[name] = paired_time(signed, page["path"], reference)
+        times[name] = paired_time(client_of(page["user"]), page["path"], reference)
     return times
 
 
@@ -344,10 +343,8 @@ def main() -> None:
     if args.show_queries:
         name = args.show_queries
         if name in manifest.get("signed_in", {}):
-            from assignments.models import User
-
             page = manifest["signed_in"][name]
-            client.force_login(User.objects.get(username=page["user"]))
+            client = client_of(page["user"])
             path = page["path"]
         else:
             path = manifest["pages"][name]
